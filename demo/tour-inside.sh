@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The tour's steps, run inside the sandbox by demo/tour.sh.
+set -euo pipefail
+demo=$1
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
+nm_sees() {
+    printf -- '-- what NetworkManager sees:\n'
+    nmcli -f NAME,TYPE,DEVICE,STATE connection show | sed 's/^/   /'
+    nmcli -f DEVICE,TYPE,STATE device | grep -v '^lo ' | sed 's/^/   /'
+}
+
+step "The sandbox: NetworkManager $(nmcli -g VERSION general) with two veth pairs"
+nm_sees
+
+step "Define a bridge br0 over veth0 from an XML file"
+run cat "$demo/br0.xml"
+run nmiface iface-define "$demo/br0.xml" --dry-run
+run nmiface iface-define "$demo/br0.xml"
+nm_sees
+
+step "Start it, list interfaces"
+run nmiface iface-start br0
+run nmiface iface-list --all
+nm_sees
+
+step "Describe it: live and inactive"
+run nmiface iface-dumpxml br0
+run nmiface iface-dumpxml br0 --inactive
+
+step "Bridge an ethernet with an IP address, then unbridge it"
+run nmiface iface-define "$demo/veth1.xml"
+run nmiface iface-start veth1
+run nmiface iface-bridge veth1 br1 --no-stp --delay 0
+nm_sees
+run nmiface iface-dumpxml br1 --inactive
+run nmiface iface-unbridge br1
+nm_sees
+run nmiface iface-dumpxml veth1 --inactive
+
+step "A transaction that is rolled back"
+run nmiface iface-begin
+run nmiface iface-destroy br0
+run nmiface iface-undefine br0
+nm_sees
+run nmiface iface-rollback
+nm_sees
+
+step "Destroy and undefine"
+run nmiface iface-destroy br0
+run nmiface iface-undefine br0
+run nmiface iface-destroy veth1
+run nmiface iface-undefine veth1
+run nmiface iface-list --all
+nm_sees
+printf '\nTour finished.\n'

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internals of the NetworkManager driver module, shared by its files.
+ *
+ * The session keeps its own mirror of NetworkManager's D-Bus objects (from the ObjectManager,
+ * kept current by InterfacesAdded/Removed and PropertiesChanged) and of every profile's
+ * settings (GetSettings, fetched in bounded batches). NMClient is not used: it cannot tell
+ * whether a profile's settings are still being fetched after a change, and it fires one
+ * GetSettings per profile at once, so with hundreds of profiles some can go missing silently
+ * when the bus limits pending replies.
+ */
+#ifndef NMIFACE_NM_PRIVATE_H
+#define NMIFACE_NM_PRIVATE_H
+
+#include <NetworkManager.h>
+
+#include "nmiface/driver.h"
+#include "iface-nm.h"
+
+G_BEGIN_DECLS
+
+#define NMI_NM_BUS_NAME      "org.freedesktop.NetworkManager"
+#define NMI_NM_OM_PATH       "/org/freedesktop"
+#define NMI_NM_PATH          "/org/freedesktop/NetworkManager"
+#define NMI_NM_SETTINGS_PATH "/org/freedesktop/NetworkManager/Settings"
+
+#define NMI_DEFAULT_TIMEOUT_MS 25000
+/* GetSettings calls in flight at once; shrinks when the bus refuses more pending replies. */
+#define NMI_DEFAULT_MAX_PENDING 24
+
+/* One exported NM object: interface name -> (property name -> GVariant). */
+typedef struct {
+    char *path;
+    GHashTable *ifaces;
+} NmiObject;
+
+/* One profile as last fetched with GetSettings. */
+typedef struct {
+    char *path;
+    NMConnection *connection; /* NULL until the first fetch arrived */
+    gboolean in_flight;       /* a GetSettings is pending */
+    gboolean dirty;           /* changed since the pending fetch was sent: fetch again */
+    gboolean queued;
+    gboolean stale; /* changed since the last successful fetch */
+} NmiProfile;
+
+/* Where define/undefine store profiles; a transaction layer swaps these. */
+typedef struct {
+    NMSettingsAddConnection2Flags add_flags;
+    NMSettingsUpdate2Flags update_flags;
+} NmiStorage;
+
+struct _NmifaceDriverConn {
+    GMainContext *context;
+    GDBusConnection *bus;
+    gboolean read_only;
+    guint timeout_ms;
+    guint max_pending;
+    gboolean max_pending_fixed; /* set by NMIFACE_NM_MAX_PENDING: never adapted */
+
+    /* NM's state as mirrored; valid while loaded. */
+    gboolean loaded;
+    guint generation;     /* bumped whenever NM leaves or the mirror is dropped */
+    char *nm_owner;       /* NM's unique bus name, NULL when NM is not on the bus */
+    GHashTable *objects;  /* path -> NmiObject */
+    GHashTable *profiles; /* path -> NmiProfile (Settings.Connection objects) */
+    GQueue fetch_queue;   /* NmiProfile paths (owned strings) waiting for a fetch */
+    guint fetch_in_flight;
+    gboolean fetch_retry_scheduled;
+    GError *fetch_error;      /* a fetch failed for another reason than the profile going */
+    GHashTable *fail_reasons; /* device path -> GUINT last NMDeviceStateReason on FAILED */
+    GHashTable *ac_reasons;   /* active connection path -> GUINT last reason when it died */
+
+    guint serial;                  /* bumped by every change applied to the mirror */
+    struct _NmiSnapshot *snapshot; /* cached view, valid while its serial is the mirror's */
+
+    guint signal_ids[6];
+    NmiStorage storage;
+};
+
+/* nm-session.c */
+NmifaceDriverConn *nmi_session_open(const char *uri, gboolean read_only, GError **error);
+void nmi_session_close(NmifaceDriverConn *conn);
+gboolean nmi_session_load(NmifaceDriverConn *conn, gint64 deadline, GError **error);
+void nmi_session_drop(NmifaceDriverConn *conn);
+gint64 nmi_session_deadline(NmifaceDriverConn *conn);
+
+/* Waits: iterate the session's context until @done returns TRUE or @deadline (monotonic
+ * microseconds) passes; @what names what is awaited for the timeout message. */
+typedef gboolean (*NmiDoneFunc)(NmifaceDriverConn *conn, gpointer data);
+gboolean nmi_session_wait(NmifaceDriverConn *conn, NmiDoneFunc done, gpointer data, gint64 deadline,
+                          const char *what, GError **error);
+
+/* A method call on NM bounded by @deadline; errors mapped to NMIFACE_ERROR. */
+GVariant *nmi_session_call(NmifaceDriverConn *conn, const char *path, const char *iface,
+                           const char *method, GVariant *params, const GVariantType *reply_type,
+                           gint64 deadline, const char *what, GError **error);
+void nmi_error_from_dbus(GError **error, const GError *dbus_error, const char *what);
+
+/* nm-objects.c */
+NmiObject *nmi_object_new(const char *path);
+void nmi_object_free(NmiObject *obj);
+void nmi_object_set_iface(NmiObject *obj, const char *iface, GVariant *props);
+void nmi_object_update_props(NmiObject *obj, const char *iface, GVariant *changed,
+                             const char *const *invalidated);
+GVariant *nmi_object_get(NmifaceDriverConn *conn, const char *path, const char *iface,
+                         const char *prop);
+gboolean nmi_object_has_iface(NmifaceDriverConn *conn, const char *path, const char *iface);
+guint32 nmi_object_get_u(NmifaceDriverConn *conn, const char *path, const char *iface,
+                         const char *prop, guint32 fallback);
+const char *nmi_object_get_s(NmifaceDriverConn *conn, const char *path, const char *iface,
+                             const char *prop);
+const char *nmi_object_get_o(NmifaceDriverConn *conn, const char *path, const char *iface,
+                             const char *prop);
+GPtrArray *nmi_object_get_ao(NmifaceDriverConn *conn, const char *path, const char *iface,
+                             const char *prop);
+
+/* nm-sync.c */
+gboolean nmi_sync(NmifaceDriverConn *conn, GError **error);
+void nmi_profiles_queue_fetch(NmifaceDriverConn *conn, const char *path);
+void nmi_profiles_forget(NmifaceDriverConn *conn, const char *path);
+gboolean nmi_profiles_wait_fetched(NmifaceDriverConn *conn, gint64 deadline, GError **error);
+
+/* nm-listing.c: one consistent view of the interfaces at the time of the call. */
+typedef struct {
+    char *name;
+    NmiProfile *profile; /* the profile that defines it (rule in nm-listing.c), or NULL */
+    char *device;        /* NM device object path, or NULL */
+    gboolean active;
+    gboolean defined; /* a saved or in-memory, non-volatile top-level profile exists */
+} NmiEntry;
+
+typedef struct _NmiSnapshot {
+    gint ref;
+    guint serial;
+    GHashTable *by_name; /* name -> NmiEntry */
+    GPtrArray *order;    /* NmiEntry*, sorted by name */
+} NmiSnapshot;
+
+/* The view of the mirror as it is now (cached until the mirror changes); callers sync first.
+ * Its entries point into the mirror: use them before the next D-Bus wait, or copy. */
+NmiSnapshot *nmi_snapshot_new(NmifaceDriverConn *conn, GError **error);
+void nmi_snapshot_free(NmiSnapshot *snap);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiSnapshot, nmi_snapshot_free)
+NmifaceIfaceInfo *nmi_entry_to_info(NmifaceDriverConn *conn, const NmiEntry *entry);
+gboolean nmi_list_all(NmifaceDriverConn *conn, guint flags, GPtrArray **out, GError **error);
+gboolean nmi_device_is_real(NmifaceDriverConn *conn, const char *device);
+const char *nmi_device_by_name(NmifaceDriverConn *conn, const char *name);
+const char *nmi_device_active_connection(NmifaceDriverConn *conn, const char *device);
+gboolean nmi_device_is_active(NmifaceDriverConn *conn, const char *device);
+gboolean nmi_profile_is_volatile(NmifaceDriverConn *conn, const NmiProfile *profile);
+NmiProfile *nmi_choose_profile(NmifaceDriverConn *conn, GPtrArray *candidates, const char *device);
+/* The profiles of interface @entry: its top profile and every port profile below it. */
+GPtrArray *nmi_collect_ports(NmifaceDriverConn *conn, NmiProfile *top);
+
+/* nm-lookup.c */
+NmifaceIfaceInfo *nmi_lookup_by_name(NmifaceDriverConn *conn, const char *name, GError **error);
+NmifaceIfaceInfo *nmi_lookup_by_mac(NmifaceDriverConn *conn, const char *mac, GError **error);
+gboolean nmi_is_active(NmifaceDriverConn *conn, const char *name, gboolean *active, GError **error);
+NmiEntry *nmi_snapshot_require(NmiSnapshot *snap, const char *name, GError **error);
+
+/* nm-xml.c */
+NmiProfileSet *nmi_profile_set_for(NmifaceDriverConn *conn, NmiProfile *top);
+char *nmi_get_xml_desc(NmifaceDriverConn *conn, const char *name, guint flags, GError **error);
+
+/* nm-profile-ops.c: profile writes with an undo log so a failed step can be taken back. */
+typedef struct _NmiUndoLog NmiUndoLog;
+NmiUndoLog *nmi_undo_log_new(void);
+void nmi_undo_log_free(NmiUndoLog *log);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiUndoLog, nmi_undo_log_free)
+/* Takes back every step recorded, newest first; reports the first failure in @error. */
+gboolean nmi_undo_log_rollback(NmifaceDriverConn *conn, NmiUndoLog *log, GError **error);
+
+/* A profile as it was when a write began: the mirror may change under a call (its entries are
+ * refetched or freed as NM's signals arrive), so writers work on copies. */
+typedef struct {
+    char *path;
+    NMConnection *connection;
+} NmiProfileCopy;
+NmiProfileCopy *nmi_profile_copy_new(const NmiProfile *profile);
+void nmi_profile_copy_free(NmiProfileCopy *copy);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiProfileCopy, nmi_profile_copy_free)
+
+char *nmi_profile_add(NmifaceDriverConn *conn, NMConnection *connection, guint32 flags,
+                      NmiUndoLog *log, GError **error);
+/* @connection NULL: keep the settings, apply @flags only. */
+gboolean nmi_profile_update(NmifaceDriverConn *conn, const NmiProfileCopy *before,
+                            NMConnection *connection, guint32 flags, NmiUndoLog *log,
+                            GError **error);
+gboolean nmi_profile_delete(NmifaceDriverConn *conn, const NmiProfileCopy *before, NmiUndoLog *log,
+                            GError **error);
+NmiProfile *nmi_profile_by_uuid(NmifaceDriverConn *conn, const char *uuid);
+
+/* nm-define.c, nm-undefine.c */
+NmifaceIfaceInfo *nmi_define_xml(NmifaceDriverConn *conn, const char *xml, guint flags,
+                                 GError **error);
+gboolean nmi_undefine(NmifaceDriverConn *conn, const char *name, GError **error);
+
+/* nm-activate.c */
+gboolean nmi_create(NmifaceDriverConn *conn, const char *name, guint flags, GError **error);
+gboolean nmi_destroy(NmifaceDriverConn *conn, const char *name, guint flags, GError **error);
+
+/* nm-driver.c */
+const NmifaceDriver *nmi_nm_driver(void);
+
+/* nm-state-reason.c */
+const char *nmi_device_state_reason_to_string(guint32 reason);
+const char *nmi_active_state_reason_to_string(guint32 reason);
+
+G_END_DECLS
+
+#endif /* NMIFACE_NM_PRIVATE_H */

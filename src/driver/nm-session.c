@@ -1,0 +1,582 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * One driver connection = one private connection to the system bus, its own GMainContext, and
+ * the mirror of NetworkManager's objects and profiles. Every vtable entry pushes the context as
+ * thread-default while it runs, so any thread may call (the host serialises the calls).
+ */
+#include <stdlib.h>
+
+#include "nm-private.h"
+
+#define DBUS_IFACE_PROPERTIES "org.freedesktop.DBus.Properties"
+#define DBUS_IFACE_OM         "org.freedesktop.DBus.ObjectManager"
+
+gint64 nmi_session_deadline(NmifaceDriverConn *conn)
+{
+    return g_get_monotonic_time() + (gint64)conn->timeout_ms * G_TIME_SPAN_MILLISECOND;
+}
+
+/* ---- waiting ---------------------------------------------------------------------------- */
+
+static gboolean deadline_reached_cb(gpointer data)
+{
+    *(gboolean *)data = TRUE;
+    return G_SOURCE_REMOVE;
+}
+
+gboolean nmi_session_wait(NmifaceDriverConn *conn, NmiDoneFunc done, gpointer data, gint64 deadline,
+                          const char *what, GError **error)
+{
+    guint generation = conn->generation;
+    gboolean expired = FALSE;
+    GSource *timer = NULL;
+    gboolean ok = TRUE;
+
+    while (!done(conn, data)) {
+        gint64 now = g_get_monotonic_time();
+
+        if (conn->generation != generation) {
+            g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
+                        "NetworkManager left the system bus while waiting for it to %s", what);
+            ok = FALSE;
+            break;
+        }
+        if (expired || now >= deadline) {
+            g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_TIMEOUT,
+                        "timed out after %u ms waiting for NetworkManager to %s", conn->timeout_ms,
+                        what);
+            ok = FALSE;
+            break;
+        }
+        if (timer == NULL) {
+            timer = g_timeout_source_new((guint)((deadline - now + 999) / 1000));
+            g_source_set_callback(timer, deadline_reached_cb, &expired, NULL);
+            g_source_attach(timer, conn->context);
+        }
+        g_main_context_iteration(conn->context, TRUE);
+    }
+    if (timer != NULL) {
+        g_source_destroy(timer);
+        g_source_unref(timer);
+    }
+    return ok;
+}
+
+/* ---- method calls ----------------------------------------------------------------------- */
+
+void nmi_error_from_dbus(GError **error, const GError *dbus_error, const char *what)
+{
+    g_autofree char *remote = g_dbus_error_get_remote_error(dbus_error);
+    g_autoptr(GError) copy = g_error_copy(dbus_error);
+    int code = VIR_ERR_OPERATION_FAILED;
+
+    g_dbus_error_strip_remote_error(copy);
+    if (g_error_matches(dbus_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_TIMEOUT,
+                    "timed out waiting for NetworkManager to %s", what);
+        return;
+    }
+    if (g_error_matches(dbus_error, G_IO_ERROR, G_IO_ERROR_CLOSED) ||
+        g_strcmp0(remote, "org.freedesktop.DBus.Error.ServiceUnknown") == 0 ||
+        g_strcmp0(remote, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0 ||
+        g_strcmp0(remote, "org.freedesktop.DBus.Error.NoReply") == 0 ||
+        g_strcmp0(remote, "org.freedesktop.DBus.Error.Disconnected") == 0) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
+                    "NetworkManager is not running, cannot %s: %s", what, copy->message);
+        return;
+    }
+    if (remote != NULL && g_str_has_suffix(remote, ".PermissionDenied"))
+        code = VIR_ERR_OPERATION_DENIED;
+    else if (g_strcmp0(remote, "org.freedesktop.DBus.Error.AccessDenied") == 0 ||
+             g_strcmp0(remote, "org.freedesktop.DBus.Error.AuthFailed") == 0 ||
+             g_strcmp0(remote, "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired") == 0)
+        code = VIR_ERR_AUTH_FAILED;
+    g_set_error(error, NMIFACE_ERROR, code, "failed to %s: %s", what, copy->message);
+}
+
+typedef struct {
+    gboolean done;
+    gboolean abandoned;
+    GVariant *reply;
+    GError *error;
+} CallState;
+
+static void call_state_free(CallState *st)
+{
+    g_clear_pointer(&st->reply, g_variant_unref);
+    g_clear_error(&st->error);
+    g_free(st);
+}
+
+static void call_done_cb(GObject *source, GAsyncResult *res, gpointer data)
+{
+    CallState *st = data;
+
+    st->reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &st->error);
+    st->done = TRUE;
+    if (st->abandoned)
+        call_state_free(st);
+}
+
+static gboolean call_is_done(NmifaceDriverConn *conn, gpointer data)
+{
+    return ((CallState *)data)->done;
+}
+
+GVariant *nmi_session_call(NmifaceDriverConn *conn, const char *path, const char *iface,
+                           const char *method, GVariant *params, const GVariantType *reply_type,
+                           gint64 deadline, const char *what, GError **error)
+{
+    CallState *st = g_new0(CallState, 1);
+    gint64 remaining_ms = (deadline - g_get_monotonic_time()) / 1000;
+    GVariant *reply;
+
+    if (conn->nm_owner == NULL) {
+        if (params != NULL)
+            g_variant_unref(g_variant_ref_sink(params));
+        g_free(st);
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
+                    "NetworkManager is not running, cannot %s", what);
+        return NULL;
+    }
+    g_dbus_connection_call(conn->bus, NMI_NM_BUS_NAME, path, iface, method, params, reply_type,
+                           G_DBUS_CALL_FLAGS_NO_AUTO_START, (int)CLAMP(remaining_ms, 1, G_MAXINT),
+                           NULL, call_done_cb, st);
+    if (!nmi_session_wait(conn, call_is_done, st, deadline, what, error)) {
+        /* The reply still comes (or GDBus times the call out); free the state then. */
+        st->abandoned = TRUE;
+        return NULL;
+    }
+    if (st->error != NULL) {
+        nmi_error_from_dbus(error, st->error, what);
+        call_state_free(st);
+        return NULL;
+    }
+    reply = g_steal_pointer(&st->reply);
+    call_state_free(st);
+    return reply;
+}
+
+/* ---- the mirror ------------------------------------------------------------------------- */
+
+static void add_object(NmifaceDriverConn *conn, const char *path, GVariant *ifaces)
+{
+    NmiObject *obj = g_hash_table_lookup(conn->objects, path);
+    GVariantIter iter;
+    const char *iface;
+    GVariant *props;
+
+    if (obj == NULL) {
+        obj = nmi_object_new(path);
+        g_hash_table_insert(conn->objects, obj->path, obj);
+    }
+    g_variant_iter_init(&iter, ifaces);
+    while (g_variant_iter_next(&iter, "{&s@a{sv}}", &iface, &props)) {
+        nmi_object_set_iface(obj, iface, props);
+        if (g_str_equal(iface, NM_DBUS_INTERFACE_SETTINGS_CONNECTION))
+            nmi_profiles_queue_fetch(conn, path);
+        g_variant_unref(props);
+    }
+}
+
+static void remove_ifaces(NmifaceDriverConn *conn, const char *path, const char *const *ifaces)
+{
+    NmiObject *obj = g_hash_table_lookup(conn->objects, path);
+
+    if (obj == NULL)
+        return;
+    for (guint i = 0; ifaces[i] != NULL; i++) {
+        g_hash_table_remove(obj->ifaces, ifaces[i]);
+        if (g_str_equal(ifaces[i], NM_DBUS_INTERFACE_SETTINGS_CONNECTION))
+            nmi_profiles_forget(conn, path);
+    }
+    if (g_hash_table_size(obj->ifaces) == 0)
+        g_hash_table_remove(conn->objects, path);
+}
+
+/* Remember why a device failed or an activation died: states pass quickly, the reason is
+ * what the caller waiting on an activation needs. */
+static void note_device_state(NmifaceDriverConn *conn, const char *path, GVariant *changed)
+{
+    guint32 state, reason;
+
+    if (!g_variant_lookup(changed, "StateReason", "(uu)", &state, &reason))
+        return;
+    if (state == NM_DEVICE_STATE_FAILED ||
+        (state <= NM_DEVICE_STATE_DISCONNECTED && reason != NM_DEVICE_STATE_REASON_NONE &&
+         !g_hash_table_contains(conn->fail_reasons, path)))
+        g_hash_table_insert(conn->fail_reasons, g_strdup(path), GUINT_TO_POINTER(reason));
+}
+
+static void signal_cb(GDBusConnection *bus, const char *sender, const char *path, const char *iface,
+                      const char *member, GVariant *params, gpointer data)
+{
+    NmifaceDriverConn *conn = data;
+
+    if (g_str_equal(member, "NameOwnerChanged")) {
+        const char *name, *old_owner, *new_owner;
+
+        g_variant_get(params, "(&s&s&s)", &name, &old_owner, &new_owner);
+        if (!g_str_equal(name, NMI_NM_BUS_NAME))
+            return;
+        nmi_session_drop(conn);
+        if (*new_owner != '\0')
+            conn->nm_owner = g_strdup(new_owner);
+        return;
+    }
+    /* Before the mirror is loaded (or from an owner that has left) signals are stale: the
+     * GetManagedObjects reply that follows them supersedes them. */
+    if (!conn->loaded || g_strcmp0(sender, conn->nm_owner) != 0)
+        return;
+    conn->serial++;
+
+    if (g_str_equal(member, "InterfacesAdded")) {
+        const char *obj_path;
+        g_autoptr(GVariant) ifaces = NULL;
+
+        g_variant_get(params, "(&o@a{sa{sv}})", &obj_path, &ifaces);
+        add_object(conn, obj_path, ifaces);
+    } else if (g_str_equal(member, "InterfacesRemoved")) {
+        const char *obj_path;
+        g_autofree const char **ifaces = NULL;
+
+        g_variant_get(params, "(&o^a&s)", &obj_path, &ifaces);
+        remove_ifaces(conn, obj_path, ifaces);
+    } else if (g_str_equal(member, "PropertiesChanged")) {
+        const char *prop_iface;
+        g_autoptr(GVariant) changed = NULL;
+        g_autofree const char **invalidated = NULL;
+        NmiObject *obj = g_hash_table_lookup(conn->objects, path);
+
+        g_variant_get(params, "(&s@a{sv}^a&s)", &prop_iface, &changed, &invalidated);
+        if (obj == NULL)
+            return;
+        nmi_object_update_props(obj, prop_iface, changed, invalidated);
+        if (g_str_equal(prop_iface, NM_DBUS_INTERFACE_DEVICE))
+            note_device_state(conn, path, changed);
+    } else if (g_str_equal(member, "Updated")) {
+        nmi_profiles_queue_fetch(conn, path);
+    } else if (g_str_equal(member, "StateChanged") &&
+               g_str_equal(iface, NM_DBUS_INTERFACE_ACTIVE_CONNECTION)) {
+        guint32 state, reason;
+
+        g_variant_get(params, "(uu)", &state, &reason);
+        if (state >= NM_ACTIVE_CONNECTION_STATE_DEACTIVATING)
+            g_hash_table_insert(conn->ac_reasons, g_strdup(path), GUINT_TO_POINTER(reason));
+    }
+}
+
+static void subscribe_signals(NmifaceDriverConn *conn)
+{
+    static const struct {
+        const char *sender, *iface, *member, *path, *arg0;
+    } subs[G_N_ELEMENTS(((NmifaceDriverConn *)NULL)->signal_ids)] = {
+        {"org.freedesktop.DBus", "org.freedesktop.DBus", "NameOwnerChanged",
+         "/org/freedesktop/DBus", NMI_NM_BUS_NAME},
+        {NMI_NM_BUS_NAME, DBUS_IFACE_OM, "InterfacesAdded", NMI_NM_OM_PATH, NULL},
+        {NMI_NM_BUS_NAME, DBUS_IFACE_OM, "InterfacesRemoved", NMI_NM_OM_PATH, NULL},
+        {NMI_NM_BUS_NAME, DBUS_IFACE_PROPERTIES, "PropertiesChanged", NULL, NULL},
+        {NMI_NM_BUS_NAME, NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "Updated", NULL, NULL},
+        {NMI_NM_BUS_NAME, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "StateChanged", NULL, NULL},
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(subs); i++)
+        conn->signal_ids[i] = g_dbus_connection_signal_subscribe(
+            conn->bus, subs[i].sender, subs[i].iface, subs[i].member, subs[i].path, subs[i].arg0,
+            G_DBUS_SIGNAL_FLAGS_NONE, signal_cb, conn, NULL);
+}
+
+/* Forget everything NM told us: it left the bus or restarted. */
+void nmi_session_drop(NmifaceDriverConn *conn)
+{
+    conn->serial++;
+    conn->loaded = FALSE;
+    conn->generation++;
+    g_clear_pointer(&conn->nm_owner, g_free);
+    g_hash_table_remove_all(conn->objects);
+    g_hash_table_remove_all(conn->profiles);
+    g_queue_clear_full(&conn->fetch_queue, g_free);
+    g_hash_table_remove_all(conn->fail_reasons);
+    g_hash_table_remove_all(conn->ac_reasons);
+    g_clear_error(&conn->fetch_error);
+    /* Fetches in flight see the generation change and drop their replies. */
+}
+
+static gboolean find_owner(NmifaceDriverConn *conn, gint64 deadline, GError **error)
+{
+    CallState *st = g_new0(CallState, 1);
+
+    /* Asked of the bus itself: NM's absence is an answer here, not an error. */
+    g_dbus_connection_call(conn->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                           "org.freedesktop.DBus", "GetNameOwner",
+                           g_variant_new("(s)", NMI_NM_BUS_NAME), G_VARIANT_TYPE("(s)"),
+                           G_DBUS_CALL_FLAGS_NONE, conn->timeout_ms, NULL, call_done_cb, st);
+    if (!nmi_session_wait(conn, call_is_done, st, deadline, "be found on the system bus", error)) {
+        st->abandoned = TRUE;
+        return FALSE;
+    }
+    if (st->error != NULL) {
+        g_autofree char *remote = g_dbus_error_get_remote_error(st->error);
+
+        if (g_strcmp0(remote, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0)
+            g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
+                        "NetworkManager is not running (no owner of %s on the system bus)",
+                        NMI_NM_BUS_NAME);
+        else
+            nmi_error_from_dbus(error, st->error, "look up NetworkManager on the system bus");
+        call_state_free(st);
+        return FALSE;
+    }
+    g_free(conn->nm_owner);
+    g_variant_get(st->reply, "(s)", &conn->nm_owner);
+    call_state_free(st);
+    return TRUE;
+}
+
+/* (Re)build the mirror from one GetManagedObjects and fetch every profile's settings. */
+gboolean nmi_session_load(NmifaceDriverConn *conn, gint64 deadline, GError **error)
+{
+    g_autoptr(GVariant) reply = NULL;
+    g_autoptr(GVariant) objects = NULL;
+    GVariantIter iter;
+    const char *path;
+    GVariant *ifaces;
+    guint generation;
+
+    if (conn->nm_owner == NULL && !find_owner(conn, deadline, error))
+        return FALSE;
+    generation = conn->generation;
+    reply = nmi_session_call(conn, NMI_NM_OM_PATH, DBUS_IFACE_OM, "GetManagedObjects", NULL,
+                             G_VARIANT_TYPE("(a{oa{sa{sv}}})"), deadline,
+                             "list its objects (GetManagedObjects)", error);
+    if (reply == NULL)
+        return FALSE;
+    if (conn->generation != generation) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
+                    "NetworkManager restarted while its objects were being listed");
+        return FALSE;
+    }
+    g_hash_table_remove_all(conn->objects);
+    g_hash_table_remove_all(conn->profiles);
+    g_queue_clear_full(&conn->fetch_queue, g_free);
+    g_clear_error(&conn->fetch_error);
+    objects = g_variant_get_child_value(reply, 0);
+    g_variant_iter_init(&iter, objects);
+    while (g_variant_iter_next(&iter, "{&o@a{sa{sv}}}", &path, &ifaces)) {
+        add_object(conn, path, ifaces);
+        g_variant_unref(ifaces);
+    }
+    if (!nmi_object_has_iface(conn, NMI_NM_PATH, NM_DBUS_INTERFACE)) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
+                    "NetworkManager on the system bus exports no %s object", NMI_NM_PATH);
+        return FALSE;
+    }
+    conn->loaded = TRUE;
+    conn->serial++;
+    return nmi_profiles_wait_fetched(conn, deadline, error);
+}
+
+/* ---- open and close --------------------------------------------------------------------- */
+
+static gboolean parse_uint(const char *text, guint *out)
+{
+    char *end = NULL;
+    guint64 v;
+
+    if (text == NULL || *text == '\0')
+        return FALSE;
+    v = g_ascii_strtoull(text, &end, 10);
+    if (*end != '\0' || v == 0 || v > G_MAXINT)
+        return FALSE;
+    *out = (guint)v;
+    return TRUE;
+}
+
+static gboolean parse_uri(NmifaceDriverConn *conn, const char *uri, GError **error)
+{
+    g_autoptr(GUri) parsed = NULL;
+    g_autoptr(GHashTable) params = NULL;
+    g_autoptr(GError) local = NULL;
+    const char *path, *query, *value;
+
+    if (uri == NULL)
+        return TRUE;
+    parsed = g_uri_parse(uri, G_URI_FLAGS_NONE, NULL);
+    if (parsed == NULL || g_strcmp0(g_uri_get_scheme(parsed), "nm") != 0) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_INVALID_ARG,
+                    "unexpected NetworkManager URI '%s', try nm:///system", uri);
+        return FALSE;
+    }
+    path = g_uri_get_path(parsed);
+    if (*path != '\0' && !g_str_equal(path, "/") && !g_str_equal(path, "/system")) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_INVALID_ARG,
+                    "unexpected NetworkManager URI path '%s', try nm:///system", path);
+        return FALSE;
+    }
+    query = g_uri_get_query(parsed);
+    if (query == NULL)
+        return TRUE;
+    params = g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, &local);
+    if (params == NULL) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_INVALID_ARG, "bad query in URI '%s': %s", uri,
+                    local->message);
+        return FALSE;
+    }
+    value = g_hash_table_lookup(params, "timeout_ms");
+    if (value != NULL && !parse_uint(value, &conn->timeout_ms)) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_INVALID_ARG,
+                    "bad timeout_ms '%s' in URI '%s': expected milliseconds > 0", value, uri);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+typedef struct {
+    gboolean done;
+    gboolean abandoned;
+    GDBusConnection *bus;
+    GError *error;
+} BusState;
+
+static void bus_ready_cb(GObject *source, GAsyncResult *res, gpointer data)
+{
+    BusState *st = data;
+
+    st->bus = g_dbus_connection_new_for_address_finish(res, &st->error);
+    st->done = TRUE;
+    if (st->abandoned) {
+        g_clear_object(&st->bus);
+        g_clear_error(&st->error);
+        g_free(st);
+    }
+}
+
+static gboolean bus_is_ready(NmifaceDriverConn *conn, gpointer data)
+{
+    return ((BusState *)data)->done;
+}
+
+static gboolean connect_bus(NmifaceDriverConn *conn, gint64 deadline, GError **error)
+{
+    g_autofree char *address = NULL;
+    g_autoptr(GError) local = NULL;
+    BusState *st;
+
+    address = g_dbus_address_get_for_bus_sync(G_BUS_TYPE_SYSTEM, NULL, &local);
+    if (address == NULL) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT, "cannot find the system bus: %s",
+                    local->message);
+        return FALSE;
+    }
+    /* A private connection: its own pending-reply budget, and closing it frees everything. */
+    st = g_new0(BusState, 1);
+    g_dbus_connection_new_for_address(address,
+                                      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                          G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                      NULL, NULL, bus_ready_cb, st);
+    if (!nmi_session_wait(conn, bus_is_ready, st, deadline, "connect to the system bus", &local)) {
+        st->abandoned = TRUE;
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
+                    "cannot connect to the system bus at %s: %s", address, local->message);
+        return FALSE;
+    }
+    if (st->bus == NULL) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
+                    "cannot connect to the system bus at %s: %s", address, st->error->message);
+        g_clear_error(&st->error);
+        g_free(st);
+        return FALSE;
+    }
+    conn->bus = g_steal_pointer(&st->bus);
+    g_free(st);
+    g_dbus_connection_set_exit_on_close(conn->bus, FALSE);
+    return TRUE;
+}
+
+static void profile_free(gpointer data)
+{
+    NmiProfile *profile = data;
+
+    g_free(profile->path);
+    g_clear_object(&profile->connection);
+    g_free(profile);
+}
+
+NmifaceDriverConn *nmi_session_open(const char *uri, gboolean read_only, GError **error)
+{
+    NmifaceDriverConn *conn = g_new0(NmifaceDriverConn, 1);
+    gint64 deadline;
+    gboolean ok;
+
+    conn->read_only = read_only;
+    conn->timeout_ms = NMI_DEFAULT_TIMEOUT_MS;
+    conn->max_pending = NMI_DEFAULT_MAX_PENDING;
+    if (!parse_uint(g_getenv("NMIFACE_NM_TIMEOUT_MS"), &conn->timeout_ms))
+        conn->timeout_ms = NMI_DEFAULT_TIMEOUT_MS;
+    conn->max_pending_fixed = parse_uint(g_getenv("NMIFACE_NM_MAX_PENDING"), &conn->max_pending);
+    if (!conn->max_pending_fixed)
+        conn->max_pending = NMI_DEFAULT_MAX_PENDING;
+    conn->storage.add_flags = NM_SETTINGS_ADD_CONNECTION2_FLAG_TO_DISK;
+    conn->storage.update_flags = NM_SETTINGS_UPDATE2_FLAG_TO_DISK;
+    conn->context = g_main_context_new();
+    conn->objects =
+        g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)nmi_object_free);
+    conn->profiles = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, profile_free);
+    conn->fail_reasons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    conn->ac_reasons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_queue_init(&conn->fetch_queue);
+
+    if (!parse_uri(conn, uri, error)) {
+        nmi_session_close(conn);
+        return NULL;
+    }
+    g_main_context_push_thread_default(conn->context);
+    deadline = nmi_session_deadline(conn);
+    ok = connect_bus(conn, deadline, error);
+    if (ok) {
+        subscribe_signals(conn);
+        ok = nmi_session_load(conn, deadline, error);
+    }
+    g_main_context_pop_thread_default(conn->context);
+    if (!ok) {
+        nmi_session_close(conn);
+        return NULL;
+    }
+    return conn;
+}
+
+static gboolean nothing_in_flight(NmifaceDriverConn *conn, gpointer data)
+{
+    return conn->fetch_in_flight == 0 && !conn->fetch_retry_scheduled;
+}
+
+void nmi_session_close(NmifaceDriverConn *conn)
+{
+    if (conn == NULL)
+        return;
+    g_main_context_push_thread_default(conn->context);
+    if (conn->bus != NULL) {
+        for (guint i = 0; i < G_N_ELEMENTS(conn->signal_ids); i++)
+            if (conn->signal_ids[i] != 0)
+                g_dbus_connection_signal_unsubscribe(conn->bus, conn->signal_ids[i]);
+        /* Closing fails every pending call at once; let their callbacks run before freeing. */
+        g_dbus_connection_close_sync(conn->bus, NULL, NULL);
+        g_queue_clear_full(&conn->fetch_queue, g_free);
+        nmi_session_wait(conn, nothing_in_flight, NULL, nmi_session_deadline(conn),
+                         "finish pending calls", NULL);
+        while (g_main_context_iteration(conn->context, FALSE))
+            ;
+        g_clear_object(&conn->bus);
+    }
+    g_main_context_pop_thread_default(conn->context);
+    g_clear_pointer(&conn->snapshot, nmi_snapshot_free);
+    g_free(conn->nm_owner);
+    g_clear_error(&conn->fetch_error);
+    g_queue_clear_full(&conn->fetch_queue, g_free);
+    g_hash_table_unref(conn->profiles);
+    g_hash_table_unref(conn->objects);
+    g_hash_table_unref(conn->fail_reasons);
+    g_hash_table_unref(conn->ac_reasons);
+    g_main_context_unref(conn->context);
+    g_free(conn);
+}

@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The driver against the python-dbusmock NetworkManager (tests/dbus-mock, run one case per
+ * mock with -p): bond and vlan activation (the mock has no kernel to refuse them), activation
+ * failure reasons, every fault hook during define (nothing is left half made), NM leaving the
+ * bus in the middle of a call, slow replies running into the timeout, and 8 threads sharing
+ * one connection.
+ */
+#include "driver-test-util.h"
+#include "mock-control.h"
+
+static const char *bridge0_xml = "<interface type='bridge' name='br0'>\n"
+                                 "  <start mode='none'/>\n"
+                                 "  <protocol family='ipv4'>\n"
+                                 "    <ip address='192.0.2.1' prefix='24'/>\n"
+                                 "  </protocol>\n"
+                                 "  <bridge stp='off'>\n"
+                                 "    <interface type='ethernet' name='eth0'>\n"
+                                 "    </interface>\n"
+                                 "  </bridge>\n"
+                                 "</interface>\n";
+
+static const char *bridge2_xml = "<interface type='bridge' name='br0'>\n"
+                                 "  <start mode='onboot'/>\n"
+                                 "  <protocol family='ipv4'>\n"
+                                 "    <ip address='198.51.100.1' prefix='24'/>\n"
+                                 "  </protocol>\n"
+                                 "  <bridge stp='on'>\n"
+                                 "    <interface type='ethernet' name='eth1'>\n"
+                                 "    </interface>\n"
+                                 "    <interface type='ethernet' name='eth2'>\n"
+                                 "    </interface>\n"
+                                 "  </bridge>\n"
+                                 "</interface>\n";
+
+static NmifaceIfaceInfo *define(NmifaceDriverConn *conn, const char *xml)
+{
+    g_autoptr(GError) error = NULL;
+    NmifaceIfaceInfo *info = td_driver()->define_xml(conn, xml, 0, &error);
+
+    td_assert_no_error(error);
+    g_assert_nonnull(info);
+    return info;
+}
+
+static char *inactive_xml(NmifaceDriverConn *conn, const char *name)
+{
+    g_autoptr(GError) error = NULL;
+    char *xml = td_driver()->get_xml_desc(conn, name, VIR_INTERFACE_XML_INACTIVE, &error);
+
+    td_assert_no_error(error);
+    return xml;
+}
+
+static int compare_strings(gconstpointer a, gconstpointer b)
+{
+    return g_strcmp0(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names of the profiles NM has, sorted, comma separated ("lo" aside). */
+static char *profile_ids(NmifaceDriverConn *conn)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+    GHashTableIter iter;
+    NmiProfile *profile;
+
+    g_main_context_push_thread_default(conn->context);
+    g_assert_true(nmi_sync(conn, &error));
+    g_main_context_pop_thread_default(conn->context);
+    td_assert_no_error(error);
+    g_hash_table_iter_init(&iter, conn->profiles);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
+        g_ptr_array_add(ids, g_strdup(nm_connection_get_id(profile->connection)));
+    g_ptr_array_sort(ids, compare_strings);
+    g_ptr_array_add(ids, NULL);
+    return g_strjoinv(",", (char **)ids->pdata);
+}
+
+static void test_bond_activation(void)
+{
+    static const char *xml = "<interface type='bond' name='bond0'>\n"
+                             "  <start mode='none'/>\n"
+                             "  <protocol family='ipv4'>\n"
+                             "    <ip address='192.0.2.5' prefix='24'/>\n"
+                             "  </protocol>\n"
+                             "  <bond mode='active-backup'>\n"
+                             "    <miimon freq='100'/>\n"
+                             "    <interface type='ethernet' name='eth0'>\n"
+                             "    </interface>\n"
+                             "    <interface type='ethernet' name='eth1'>\n"
+                             "    </interface>\n"
+                             "  </bond>\n"
+                             "</interface>\n";
+    NmifaceDriverConn *conn = td_open();
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(conn, xml);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *live = NULL;
+    gboolean active = FALSE;
+
+    g_assert_false(td_listed(conn, "eth0", 0));
+    g_assert_true(td_driver()->create(conn, "bond0", 0, &error));
+    td_assert_no_error(error);
+    g_assert_true(td_driver()->is_active(conn, "bond0", &active, &error));
+    g_assert_true(active);
+    live = td_driver()->get_xml_desc(conn, "bond0", 0, &error);
+    td_assert_no_error(error);
+    g_assert_nonnull(strstr(live, "name='eth0'"));
+    g_assert_nonnull(strstr(live, "name='eth1'"));
+    g_assert_nonnull(strstr(live, "192.0.2.5"));
+    g_assert_true(td_driver()->destroy(conn, "bond0", 0, &error));
+    td_assert_no_error(error);
+    g_assert_true(td_driver()->is_active(conn, "bond0", &active, &error));
+    g_assert_false(active);
+    td_driver()->close(conn);
+}
+
+static void test_vlan_activation(void)
+{
+    static const char *xml = "<interface type='vlan' name='eth0.42'>\n"
+                             "  <start mode='none'/>\n"
+                             "  <protocol family='ipv4'>\n"
+                             "    <ip address='192.0.2.6' prefix='24'/>\n"
+                             "  </protocol>\n"
+                             "  <vlan tag='42'>\n"
+                             "    <interface name='eth0'/>\n"
+                             "  </vlan>\n"
+                             "</interface>\n";
+    NmifaceDriverConn *conn = td_open();
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(conn, xml);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *back = inactive_xml(conn, "eth0.42");
+
+    g_assert_cmpstr(back, ==, xml);
+    g_assert_true(td_driver()->create(conn, "eth0.42", 0, &error));
+    td_assert_no_error(error);
+    g_assert_true(td_listed(conn, "eth0.42", VIR_CONNECT_LIST_INTERFACES_ACTIVE));
+    g_assert_true(td_listed(conn, "eth0", 0));
+    g_assert_true(td_driver()->destroy(conn, "eth0.42", 0, &error));
+    td_assert_no_error(error);
+    td_driver()->close(conn);
+}
+
+static void test_activation_failure_reason(void)
+{
+    NmifaceDriverConn *conn = td_open();
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(conn, bridge0_xml);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true(mock_control_set_activation_outcome("br0", "fail:5", &error));
+    td_assert_no_error(error);
+    g_assert_false(td_driver()->create(conn, "br0", 0, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED);
+    g_assert_cmpstr(error->message, ==,
+                    "failed to activate interface 'br0': IP configuration could not be reserved "
+                    "(no available address, timeout, etc)");
+    td_driver()->close(conn);
+}
+
+/* A write failing in the middle of a define takes back every earlier write. */
+static void check_fault(const char *method, const char *expect_in_message)
+{
+    NmifaceDriverConn *conn = td_open();
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(conn, bridge0_xml);
+    g_autofree char *before_xml = inactive_xml(conn, "br0");
+    g_autofree char *before_ids = profile_ids(conn);
+    g_autofree char *after_xml = NULL;
+    g_autofree char *after_ids = NULL;
+    g_autoptr(GError) error = NULL;
+    NmifaceIfaceInfo *none;
+
+    g_assert_true(mock_control_fail_next(method, "org.freedesktop.NetworkManager.Settings.Failed",
+                                         "injected failure", &error));
+    td_assert_no_error(error);
+    /* Update2 of br0, AddConnection2 for eth1 and eth2, Delete of eth0's port profile. */
+    none = td_driver()->define_xml(conn, bridge2_xml, 0, &error);
+    g_assert_null(none);
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED);
+    g_test_message("%s failing: %s", method, error->message);
+    g_assert_nonnull(strstr(error->message, expect_in_message));
+    g_assert_nonnull(strstr(error->message, "injected failure"));
+
+    after_xml = inactive_xml(conn, "br0");
+    after_ids = profile_ids(conn);
+    g_assert_cmpstr(after_xml, ==, before_xml);
+    g_assert_cmpstr(after_ids, ==, before_ids);
+    td_driver()->close(conn);
+}
+
+static void test_fault_add(void)
+{
+    check_fault("AddConnection2", "add profile");
+}
+
+static void test_fault_update(void)
+{
+    check_fault("Update2", "update profile");
+}
+
+static void test_fault_delete(void)
+{
+    check_fault("Delete", "delete profile");
+}
+
+static gpointer drop_later(gpointer data)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_usleep(300 * 1000);
+    if (!mock_control_drop_off_bus(&error))
+        g_error("DropOffBus: %s", error->message);
+    return NULL;
+}
+
+static void test_nm_vanishes_mid_call(void)
+{
+    NmifaceDriverConn *conn = td_open();
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(conn, bridge0_xml);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GThread) thread = NULL;
+    g_autoptr(NmifaceIfaceInfo) back = NULL;
+    gint64 start;
+
+    g_assert_true(mock_control_set_delay("ActivateConnection", 5000, &error));
+    td_assert_no_error(error);
+    thread = g_thread_new("drop", drop_later, NULL);
+    start = g_get_monotonic_time();
+    g_assert_false(td_driver()->create(conn, "br0", 0, &error));
+    g_thread_join(g_steal_pointer(&thread));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT);
+    g_test_message("NM gone mid-call: %s", error->message);
+    g_assert_cmpint(g_get_monotonic_time() - start, <, 3 * G_USEC_PER_SEC);
+    g_clear_error(&error);
+
+    back = td_driver()->lookup_by_name(conn, "br0", &error);
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT);
+    g_clear_error(&error);
+
+    g_assert_true(mock_control_set_delay("ActivateConnection", 0, &error));
+    g_assert_true(mock_control_come_back(&error));
+    td_assert_no_error(error);
+    back = td_driver()->lookup_by_name(conn, "br0", &error);
+    td_assert_no_error(error);
+    g_assert_cmpstr(back->name, ==, "br0");
+    td_driver()->close(conn);
+}
+
+static void test_slow_reply_times_out(void)
+{
+    g_autoptr(GError) error = NULL;
+    NmifaceDriverConn *conn = td_driver()->open("nm:///system?timeout_ms=400", FALSE, &error);
+    NmifaceDriverConn *other = td_open();
+    g_autoptr(NmifaceIfaceInfo) info = NULL;
+    g_autoptr(GPtrArray) list = NULL;
+    gint64 start;
+
+    td_assert_no_error(error);
+    info = define(conn, bridge0_xml);
+    g_assert_true(mock_control_set_delay("ActivateConnection", 3000, &error));
+    start = g_get_monotonic_time();
+    g_assert_false(td_driver()->create(conn, "br0", 0, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_TIMEOUT);
+    g_test_message("slow activation: %s", error->message);
+    g_assert_nonnull(strstr(error->message, "activate interface 'br0'"));
+    g_assert_cmpint(g_get_monotonic_time() - start, <, 2 * G_USEC_PER_SEC);
+    g_clear_error(&error);
+    g_assert_true(mock_control_set_delay("ActivateConnection", 0, &error));
+
+    /* A profile changed elsewhere: the next listing waits for its settings, boundedly. */
+    g_assert_true(mock_control_set_delay("GetSettings", 3000, &error));
+    g_clear_pointer(&info, nmiface_iface_info_free);
+    info = define(other, bridge2_xml);
+    g_assert_false(td_driver()->list_all(conn, 0, &list, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_TIMEOUT);
+    g_test_message("slow settings: %s", error->message);
+    g_assert_nonnull(strstr(error->message, "settings"));
+    g_clear_error(&error);
+    g_assert_true(mock_control_set_delay("GetSettings", 0, &error));
+    /* Recovers once NM answers again. */
+    g_usleep(3500 * 1000);
+    td_driver()->list_all(conn, 0, &list, &error);
+    td_assert_no_error(error);
+    td_driver()->close(other);
+    td_driver()->close(conn);
+}
+
+/* 8 threads x 500 mixed calls on one connection, serialised as the host does. */
+static GMutex stress_lock;
+static NmifaceDriverConn *stress_conn;
+
+static gpointer stress_thread(gpointer data)
+{
+    guint seed = GPOINTER_TO_UINT(data);
+
+    for (int i = 0; i < 500; i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GPtrArray) list = NULL;
+        g_autoptr(NmifaceIfaceInfo) info = NULL;
+        g_autofree char *xml = NULL;
+        g_autofree char *name = g_strdup_printf("sbr%u", seed);
+        g_autofree char *def = NULL;
+        gboolean active;
+
+        g_mutex_lock(&stress_lock);
+        switch ((i + seed) % 10) {
+        case 0:
+        case 1:
+            g_assert_true(td_driver()->list_all(stress_conn, 0, &list, &error));
+            break;
+        case 2:
+            info = td_driver()->lookup_by_name(stress_conn, "eth0", &error);
+            g_assert_nonnull(info);
+            break;
+        case 3:
+            info = td_driver()->lookup_by_mac(stress_conn, "52:54:00:00:00:02", &error);
+            g_assert_nonnull(info);
+            break;
+        case 4:
+            xml = td_driver()->get_xml_desc(stress_conn, "eth1", 0, &error);
+            g_assert_nonnull(xml);
+            break;
+        case 5:
+            g_assert_true(td_driver()->is_active(stress_conn, "eth2", &active, &error));
+            break;
+        case 6:
+            def = g_strdup_printf("<interface type='bridge' name='%s'><start mode='none'/>"
+                                  "<bridge stp='off'/></interface>",
+                                  name);
+            info = td_driver()->define_xml(stress_conn, def, 0, &error);
+            g_assert_nonnull(info);
+            break;
+        case 7:
+            xml = td_driver()->get_xml_desc(stress_conn, name, VIR_INTERFACE_XML_INACTIVE, &error);
+            if (xml == NULL)
+                g_assert_error(error, NMIFACE_ERROR, VIR_ERR_NO_INTERFACE);
+            g_clear_error(&error);
+            break;
+        case 8:
+            if (!td_driver()->undefine(stress_conn, name, &error))
+                g_assert_error(error, NMIFACE_ERROR, VIR_ERR_NO_INTERFACE);
+            g_clear_error(&error);
+            break;
+        default:
+            list = NULL;
+            g_assert_true(td_driver()->list_all(stress_conn, VIR_CONNECT_LIST_INTERFACES_ACTIVE,
+                                                &list, &error));
+            break;
+        }
+        g_mutex_unlock(&stress_lock);
+        td_assert_no_error(error);
+    }
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    GThread *threads[8];
+    gint64 start = g_get_monotonic_time();
+
+    stress_conn = td_open();
+    for (guint i = 0; i < G_N_ELEMENTS(threads); i++)
+        threads[i] = g_thread_new("stress", stress_thread, GUINT_TO_POINTER(i));
+    for (guint i = 0; i < G_N_ELEMENTS(threads); i++)
+        g_thread_join(threads[i]);
+    g_test_message("8 x 500 calls in %.1f s",
+                   (g_get_monotonic_time() - start) / (double)G_USEC_PER_SEC);
+    td_driver()->close(stress_conn);
+}
+
+static void test_not_running_at_open(void)
+{
+    g_autoptr(GError) error = NULL;
+    NmifaceDriverConn *conn;
+
+    g_assert_true(mock_control_drop_off_bus(&error));
+    conn = td_driver()->open("nm:///system", FALSE, &error);
+    g_assert_null(conn);
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT);
+    g_test_message("%s", error->message);
+    g_clear_error(&error);
+    g_assert_true(mock_control_come_back(&error));
+    conn = td_open();
+    td_driver()->close(conn);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    if (g_strcmp0(g_getenv("NMIFACE_MOCK"), "1") != 0)
+        return td_skip("not inside tests/dbus-mock/run-with-mock");
+    g_test_add_func("/mock-driver/bond-activation", test_bond_activation);
+    g_test_add_func("/mock-driver/vlan-activation", test_vlan_activation);
+    g_test_add_func("/mock-driver/activation-failure-reason", test_activation_failure_reason);
+    g_test_add_func("/mock-driver/fault-add", test_fault_add);
+    g_test_add_func("/mock-driver/fault-update", test_fault_update);
+    g_test_add_func("/mock-driver/fault-delete", test_fault_delete);
+    g_test_add_func("/mock-driver/nm-vanishes-mid-call", test_nm_vanishes_mid_call);
+    g_test_add_func("/mock-driver/slow-reply-times-out", test_slow_reply_times_out);
+    g_test_add_func("/mock-driver/not-running-at-open", test_not_running_at_open);
+    g_test_add_func("/mock-driver/threads", test_threads);
+    return g_test_run();
+}

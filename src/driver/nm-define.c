@@ -10,38 +10,67 @@
  * so start='onboot' still means "up at boot".
  */
 #include "nm-private.h"
+#include "txn-nm.h"
 
-/* The interface's current profiles: top first, then its ports. */
-static GPtrArray *current_profiles(NmifaceDriverConn *conn, const char *name, GError **error)
+static gboolean has_uuid(GPtrArray *profiles, const char *uuid);
+
+/* A device that becomes a port keeps one profile, as netcf rewrites the device's one config:
+ * the standalone profile of each port the XML names is adopted and converted in place (same
+ * UUID, settings XML cannot express kept) instead of a second profile being added beside it. */
+static void adopt_standalone_ports(NmifaceDriverConn *conn, NmiSnapshot *snap,
+                                   const NmiIfaceDef *def, GPtrArray *out)
+{
+    for (guint i = 0; i < def->ports->len; i++) {
+        const NmiIfaceDef *port = def->ports->pdata[i];
+        NmiEntry *entry = g_hash_table_lookup(snap->by_name, port->name);
+
+        if (entry != NULL && entry->defined && entry->profile != NULL &&
+            !has_uuid(out, nm_connection_get_uuid(entry->profile->connection))) {
+            g_autoptr(GPtrArray) ports = nmi_collect_ports(conn, entry->profile);
+
+            g_ptr_array_add(out, nmi_profile_copy_new(entry->profile));
+            for (guint j = 0; j < ports->len; j++)
+                g_ptr_array_add(out, nmi_profile_copy_new(ports->pdata[j]));
+        }
+        adopt_standalone_ports(conn, snap, port, out);
+    }
+}
+
+/* The interface's current profiles: its top first (when it has one: *has_top), then its
+ * ports, then the standalone profiles of devices the XML makes ports. */
+static GPtrArray *current_profiles(NmifaceDriverConn *conn, const NmiIfaceDef *def,
+                                   gboolean *has_top, GError **error)
 {
     g_autoptr(NmiSnapshot) snap = nmi_snapshot_new(conn, error);
     GPtrArray *out;
     NmiEntry *entry;
-    g_autoptr(GPtrArray) ports = NULL;
 
     if (snap == NULL)
         return NULL;
     out = g_ptr_array_new_with_free_func((GDestroyNotify)nmi_profile_copy_free);
-    entry = g_hash_table_lookup(snap->by_name, name);
-    if (entry == NULL || !entry->defined || entry->profile == NULL)
-        return out;
-    g_ptr_array_add(out, nmi_profile_copy_new(entry->profile));
-    ports = nmi_collect_ports(conn, entry->profile);
-    for (guint i = 0; i < ports->len; i++)
-        g_ptr_array_add(out, nmi_profile_copy_new(ports->pdata[i]));
+    entry = g_hash_table_lookup(snap->by_name, def->name);
+    if (entry != NULL && entry->defined && entry->profile != NULL) {
+        g_autoptr(GPtrArray) ports = nmi_collect_ports(conn, entry->profile);
+
+        g_ptr_array_add(out, nmi_profile_copy_new(entry->profile));
+        for (guint i = 0; i < ports->len; i++)
+            g_ptr_array_add(out, nmi_profile_copy_new(ports->pdata[i]));
+    }
+    *has_top = out->len > 0;
+    adopt_standalone_ports(conn, snap, def, out);
     return out;
 }
 
-static NmiProfileSet *profile_set_of(GPtrArray *profiles)
+static NmiProfileSet *profile_set_of(GPtrArray *profiles, gboolean has_top)
 {
-    g_autoptr(NMConnection) top = NULL;
     NmiProfileSet *set;
+    guint first_port = has_top ? 1 : 0;
 
     if (profiles->len == 0)
         return NULL;
-    top = nm_simple_connection_new_clone(((NmiProfileCopy *)profiles->pdata[0])->connection);
-    set = nmi_profile_set_new(top);
-    for (guint i = 1; i < profiles->len; i++)
+    set = nmi_profile_set_new(
+        has_top ? ((NmiProfileCopy *)profiles->pdata[0])->connection : NULL);
+    for (guint i = first_port; i < profiles->len; i++)
         g_ptr_array_add(set->ports, nm_simple_connection_new_clone(
                                         ((NmiProfileCopy *)profiles->pdata[i])->connection));
     return set;
@@ -56,6 +85,11 @@ static NmiProfileCopy *find_by_uuid(GPtrArray *profiles, const char *uuid)
             return p;
     }
     return NULL;
+}
+
+static gboolean has_uuid(GPtrArray *profiles, const char *uuid)
+{
+    return find_by_uuid(profiles, uuid) != NULL;
 }
 
 static gboolean in_result(const NmiProfileSet *result, const char *uuid)
@@ -97,7 +131,7 @@ static gboolean apply(NmifaceDriverConn *conn, GPtrArray *current, const NmiProf
         NmiProfileCopy *p = current->pdata[i];
 
         if (!in_result(result, nm_connection_get_uuid(p->connection)) &&
-            !nmi_profile_delete(conn, p, log, error))
+            !nm_txn_profile_delete(conn, p, log, error))
             return FALSE;
     }
     return TRUE;
@@ -112,6 +146,7 @@ NmifaceIfaceInfo *nmi_define_xml(NmifaceDriverConn *conn, const char *xml, guint
     g_autoptr(NmiProfileSet) result = NULL;
     g_autoptr(NmiUndoLog) log = nmi_undo_log_new();
     g_autoptr(GError) local = NULL;
+    gboolean has_top = FALSE;
 
     def = nmi_iface_def_parse(
         xml, (flags & VIR_INTERFACE_DEFINE_VALIDATE) != 0 ? NMI_PARSE_VALIDATE : 0, error);
@@ -119,10 +154,13 @@ NmifaceIfaceInfo *nmi_define_xml(NmifaceDriverConn *conn, const char *xml, guint
         return NULL;
     if (!nmi_sync(conn, error))
         return NULL;
-    current = current_profiles(conn, def->name, error);
+    /* The transaction is host-wide: another process may have begun or ended one. */
+    if (!nm_txn_storage_refresh(conn, error))
+        return NULL;
+    current = current_profiles(conn, def, &has_top, error);
     if (current == NULL)
         return NULL;
-    existing = profile_set_of(current);
+    existing = profile_set_of(current, has_top);
     result = nmi_iface_def_to_profiles(def, existing, error);
     if (result == NULL)
         return NULL;

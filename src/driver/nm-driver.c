@@ -4,6 +4,7 @@
  * thread-default context, so the host may call from any thread (one call at a time).
  */
 #include "nm-private.h"
+#include "txn-nm.h"
 
 #define ENTER(conn) g_main_context_push_thread_default((conn)->context)
 #define LEAVE(conn) g_main_context_pop_thread_default((conn)->context)
@@ -141,9 +142,9 @@ static const NmifaceDriver nm_driver = {
     .is_active = drv_is_active,
     /* Transactions come with the journal (checkpoints + profile journal); until then the host
      * answers VIR_ERR_NO_SUPPORT. */
-    .change_begin = NULL,
-    .change_commit = NULL,
-    .change_rollback = NULL,
+    .change_begin = nm_txn_change_begin,
+    .change_commit = nm_txn_change_commit,
+    .change_rollback = nm_txn_change_rollback,
     .define_dry_run = drv_define_dry_run,
 };
 

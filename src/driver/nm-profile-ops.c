@@ -207,9 +207,10 @@ gboolean nmi_undo_log_rollback(NmifaceDriverConn *conn, NmiUndoLog *log, GError 
             ok = delete_raw(conn, step->path, NULL, &local);
             break;
         case UNDO_RESTORE_UPDATED:
+            /* conn->storage, not TO_DISK: inside a transaction /etc must stay untouched. */
             ok = update_raw(conn, step->path, step->before, NULL,
                             step->was_unsaved ? NM_SETTINGS_UPDATE2_FLAG_IN_MEMORY
-                                              : NM_SETTINGS_UPDATE2_FLAG_TO_DISK,
+                                              : conn->storage.update_flags,
                             &local);
             break;
         case UNDO_READD_DELETED:

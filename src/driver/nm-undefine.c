@@ -8,6 +8,7 @@
  * active, through its device.
  */
 #include "nm-private.h"
+#include "txn-nm.h"
 
 static gboolean is_defining_top(NmifaceDriverConn *conn, NmiProfile *p, const char *name)
 {
@@ -65,6 +66,8 @@ gboolean nmi_undefine(NmifaceDriverConn *conn, const char *name, GError **error)
 
     if (!nmi_sync(conn, error))
         return FALSE;
+    if (!nm_txn_storage_refresh(conn, error))
+        return FALSE;
     snap = nmi_snapshot_new(conn, error);
     if (snap == NULL)
         return FALSE;
@@ -96,12 +99,10 @@ gboolean nmi_undefine(NmifaceDriverConn *conn, const char *name, GError **error)
         gboolean ok;
 
         if (g_hash_table_contains(active, p->path))
-            ok = nmi_profile_update(conn, p, NULL,
-                                    NM_SETTINGS_UPDATE2_FLAG_IN_MEMORY_ONLY |
-                                        NM_SETTINGS_UPDATE2_FLAG_VOLATILE,
-                                    log, &local);
+            ok = nmi_profile_update(conn, p, NULL, nm_txn_volatile_update_flags(conn), log,
+                                    &local);
         else
-            ok = nmi_profile_delete(conn, p, log, &local);
+            ok = nm_txn_profile_delete(conn, p, log, &local);
         if (!ok) {
             g_autoptr(GError) undo_error = NULL;
 

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ChangeBegin / ChangeCommit / ChangeRollback as driver vtable entries, and the start of the
+ * safety-timeout watchdog.
+ */
+#include "txn-nm.h"
+
+#ifndef NMIFACE_TXN_WATCHDOG_PATH
+#define NMIFACE_TXN_WATCHDOG_PATH "/usr/libexec/nmiface/nmiface-txn-watchdog"
+#endif
+
+#define ENTER(conn) g_main_context_push_thread_default((conn)->context)
+#define LEAVE(conn) g_main_context_pop_thread_default((conn)->context)
+
+gboolean nm_txn_spawn_watchdog(const NmiTxnJournal *journal, GError **error)
+{
+    const char *program = g_getenv("NMIFACE_TXN_WATCHDOG");
+    g_autofree char *deadline = g_strdup_printf("%" G_GINT64_FORMAT, journal->deadline);
+    g_autoptr(GError) local = NULL;
+    int status = 0;
+
+    /* Installed path first; the build tree's when running uninstalled (./run demo). */
+    if (program == NULL || *program == '\0')
+        program = NMIFACE_TXN_WATCHDOG_PATH;
+#ifdef NMIFACE_TXN_WATCHDOG_BUILD_PATH
+    if (!g_file_test(program, G_FILE_TEST_IS_EXECUTABLE) &&
+        g_file_test(NMIFACE_TXN_WATCHDOG_BUILD_PATH, G_FILE_TEST_IS_EXECUTABLE))
+        program = NMIFACE_TXN_WATCHDOG_BUILD_PATH;
+#endif
+    {
+        const char *argv[] = {program, journal->id, deadline, NULL};
+
+        /* The watchdog forks, its child calls setsid() and lives on; the first process exits
+         * at once, so waiting for it leaves no zombie and the survivor belongs to init. */
+        if (!g_spawn_sync(NULL, (char **)argv, NULL,
+                          G_SPAWN_STDIN_FROM_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL |
+                              G_SPAWN_STDERR_TO_DEV_NULL,
+                          NULL, NULL, NULL, NULL, &status, &local) ||
+            !g_spawn_check_wait_status(status, &local)) {
+            g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
+                        "cannot start the transaction watchdog %s: %s", program, local->message);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static char *format_time(gint64 realtime_us)
+{
+    g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(realtime_us / G_USEC_PER_SEC);
+
+    return dt != NULL ? g_date_time_format_iso8601(dt) : g_strdup("?");
+}
+
+/* Undo a Begin that failed half way: the journal goes last, it is the lock. */
+static void abandon_begin(NmifaceDriverConn *conn, NmiTxnJournal *journal)
+{
+    if (*journal->checkpoint != '\0')
+        nm_txn_checkpoint_destroy(conn, journal->checkpoint, NULL);
+    nmi_txn_journal_remove(journal->id, NULL);
+}
+
+static gboolean begin(NmifaceDriverConn *conn, guint timeout_seconds, GError **error)
+{
+    g_autoptr(NmiTxnJournal) journal = nmi_txn_journal_new(error);
+    char *checkpoint;
+
+    if (journal == NULL)
+        return FALSE;
+    /* Lock first: the restore point is recorded with no other transaction changing things. */
+    if (!nmi_txn_journal_publish(journal, error))
+        return FALSE;
+    if (!nm_txn_capture(conn, journal, error))
+        goto fail;
+    checkpoint = nm_txn_checkpoint_create(conn, timeout_seconds, error);
+    if (checkpoint == NULL)
+        goto fail;
+    g_free(journal->checkpoint);
+    journal->checkpoint = checkpoint;
+    if (timeout_seconds > 0)
+        journal->deadline = g_get_real_time() + (gint64)timeout_seconds * G_USEC_PER_SEC;
+    journal->phase = NMI_TXN_PHASE_OPEN;
+    if (!nmi_txn_journal_update(journal, error))
+        goto fail;
+    if (timeout_seconds > 0 && !nm_txn_spawn_watchdog(journal, error))
+        goto fail;
+    return nm_txn_storage_refresh(conn, error);
+
+fail:
+    abandon_begin(conn, journal);
+    g_prefix_error(error, "cannot begin a transaction: ");
+    return FALSE;
+}
+
+gboolean nm_txn_change_begin(NmifaceDriverConn *conn, guint timeout_seconds, guint flags,
+                             GError **error)
+{
+    gboolean ok;
+
+    ENTER(conn);
+    ok = begin(conn, timeout_seconds, error);
+    LEAVE(conn);
+    return ok;
+}
+
+static NmiTxnJournal *require_open(GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    NmiTxnJournal *journal = nmi_txn_journal_load(&local);
+
+    if (journal == NULL && local == NULL)
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID, "no pending transaction");
+    else if (journal == NULL)
+        g_propagate_error(error, g_steal_pointer(&local));
+    return journal;
+}
+
+static gboolean commit(NmifaceDriverConn *conn, GError **error)
+{
+    g_autoptr(NmiTxnJournal) journal = require_open(error);
+
+    if (journal == NULL)
+        return FALSE;
+    /* Past the deadline NM has already restored the devices: committing now would write a
+     * half-restored state. Finish the rollback the timeout promised instead. */
+    if (journal->deadline != 0 && g_get_real_time() >= journal->deadline &&
+        journal->phase != NMI_TXN_PHASE_COMMITTING) {
+        g_autofree char *when = format_time(journal->deadline);
+
+        if (!nm_txn_rollback_journal(conn, journal, error))
+            return FALSE;
+        nm_txn_storage_refresh(conn, NULL);
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID,
+                    "the transaction timed out at %s and was rolled back", when);
+        return FALSE;
+    }
+    if (!nm_txn_commit_journal(conn, journal, error))
+        return FALSE;
+    return nm_txn_storage_refresh(conn, error);
+}
+
+gboolean nm_txn_change_commit(NmifaceDriverConn *conn, guint flags, GError **error)
+{
+    g_autoptr(NmiTxnJournal) open = require_open(error);
+    int lock;
+    gboolean ok;
+
+    /* Checked before the lock: without a transaction there is nothing to wait for (and a
+     * caller without rights on the run directory gets the plain answer). */
+    if (open == NULL || (lock = nmi_txn_finish_lock(error)) < 0)
+        return FALSE;
+    ENTER(conn);
+    ok = commit(conn, error);
+    LEAVE(conn);
+    nmi_txn_finish_unlock(lock);
+    return ok;
+}
+
+static gboolean rollback(NmifaceDriverConn *conn, GError **error)
+{
+    g_autoptr(NmiTxnJournal) journal = require_open(error);
+
+    if (journal == NULL)
+        return FALSE;
+    if (!nm_txn_rollback_journal(conn, journal, error))
+        return FALSE;
+    return nm_txn_storage_refresh(conn, error);
+}
+
+gboolean nm_txn_change_rollback(NmifaceDriverConn *conn, guint flags, GError **error)
+{
+    g_autoptr(NmiTxnJournal) open = require_open(error);
+    int lock;
+    gboolean ok;
+
+    /* Checked before the lock: without a transaction there is nothing to wait for (and a
+     * caller without rights on the run directory gets the plain answer). */
+    if (open == NULL || (lock = nmi_txn_finish_lock(error)) < 0)
+        return FALSE;
+    ENTER(conn);
+    ok = rollback(conn, error);
+    LEAVE(conn);
+    nmi_txn_finish_unlock(lock);
+    return ok;
+}

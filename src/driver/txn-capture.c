@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The restore point: every profile NM has (settings as keyfile text, storage, the bytes of its
+ * /etc file, where it is active) and the interfaces that are up, read from the session's
+ * mirror after a sync.
+ */
+#include <string.h>
+
+#include "txn-nm.h"
+
+void nm_txn_active_free(NmTxnActive *active)
+{
+    if (active == NULL)
+        return;
+    g_free(active->ac);
+    g_free(active->profile);
+    g_free(active->device);
+    g_free(active);
+}
+
+GPtrArray *nm_txn_list_active(NmifaceDriverConn *conn)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)nm_txn_active_free);
+    GHashTableIter iter;
+    NmiObject *obj;
+
+    g_hash_table_iter_init(&iter, conn->objects);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&obj)) {
+        guint32 state;
+        g_autoptr(GPtrArray) devices = NULL;
+        NmTxnActive *active;
+
+        if (!nmi_object_has_iface(conn, obj->path, NM_DBUS_INTERFACE_ACTIVE_CONNECTION))
+            continue;
+        state = nmi_object_get_u(conn, obj->path, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "State",
+                                 NM_ACTIVE_CONNECTION_STATE_UNKNOWN);
+        if (state != NM_ACTIVE_CONNECTION_STATE_ACTIVATING &&
+            state != NM_ACTIVE_CONNECTION_STATE_ACTIVATED)
+            continue;
+        active = g_new0(NmTxnActive, 1);
+        active->ac = g_strdup(obj->path);
+        active->state = state;
+        active->profile = g_strdup(
+            nmi_object_get_o(conn, obj->path, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "Connection"));
+        devices =
+            nmi_object_get_ao(conn, obj->path, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "Devices");
+        if (devices->len > 0)
+            active->device = g_strdup(
+                nmi_object_get_s(conn, devices->pdata[0], NM_DBUS_INTERFACE_DEVICE, "Interface"));
+        g_ptr_array_add(out, active);
+    }
+    return out;
+}
+
+NMConnection *nm_txn_profile_settings(const NmiTxnProfile *profile, GError **error)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) local = NULL;
+    g_autoptr(NMConnection) connection = NULL;
+
+    if (!g_key_file_load_from_data(kf, profile->keyfile, -1, G_KEY_FILE_KEEP_COMMENTS, &local) ||
+        (connection = nm_keyfile_read(kf, "/etc/NetworkManager/system-connections",
+                                      NM_KEYFILE_HANDLER_FLAGS_NONE, NULL, NULL, &local)) == NULL ||
+        !nm_connection_normalize(connection, NULL, NULL, &local)) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR,
+                    "the journal's settings of profile '%s' (%s) do not load: %s", profile->id,
+                    profile->uuid, local->message);
+        return NULL;
+    }
+    return g_steal_pointer(&connection);
+}
+
+void nm_txn_current_free(NmTxnCurrent *current)
+{
+    if (current == NULL)
+        return;
+    nmi_profile_copy_free(current->copy);
+    g_free(current->filename);
+    g_free(current);
+}
+
+static gboolean profile_unsaved(NmifaceDriverConn *conn, const char *path)
+{
+    GVariant *v = nmi_object_get(conn, path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "Unsaved");
+
+    return v != NULL && g_variant_is_of_type(v, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean(v);
+}
+
+GPtrArray *nm_txn_list_profiles(NmifaceDriverConn *conn)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)nm_txn_current_free);
+    GHashTableIter iter;
+    NmiProfile *profile;
+
+    g_hash_table_iter_init(&iter, conn->profiles);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile)) {
+        NmTxnCurrent *c;
+        const char *filename;
+
+        if (profile->connection == NULL)
+            continue;
+        c = g_new0(NmTxnCurrent, 1);
+        c->copy = nmi_profile_copy_new(profile);
+        c->uuid = nm_connection_get_uuid(c->copy->connection);
+        c->flags = nmi_object_get_u(conn, profile->path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION,
+                                    "Flags", 0);
+        c->unsaved = profile_unsaved(conn, profile->path);
+        filename = nmi_object_get_s(conn, profile->path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION,
+                                    "Filename");
+        c->filename = g_strdup(filename != NULL ? filename : "");
+        g_ptr_array_add(out, c);
+    }
+    return out;
+}
+
+NmTxnCurrent *nm_txn_current_find(GPtrArray *current, const char *uuid)
+{
+    for (guint i = 0; i < current->len; i++) {
+        NmTxnCurrent *c = current->pdata[i];
+
+        if (g_strcmp0(c->uuid, uuid) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static gboolean read_etc_file(NmiTxnProfile *p, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    char *data = NULL;
+    gsize length = 0;
+
+    /* Only files under /etc are the persistent state a reboot brings back. */
+    if (!g_str_has_prefix(p->filename, "/etc/"))
+        return TRUE;
+    if (!g_file_get_contents(p->filename, &data, &length, &local)) {
+        if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            return TRUE;
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_SYSTEM_ERROR,
+                    "cannot read the file of profile '%s': %s", p->id, local->message);
+        return FALSE;
+    }
+    p->etc_bytes = g_bytes_new_take(data, length);
+    return TRUE;
+}
+
+static NmiTxnProfile *capture_profile(NmifaceDriverConn *conn, NmiProfile *profile,
+                                      GPtrArray *active, GError **error)
+{
+    g_autoptr(NmiTxnProfile) p = nmi_txn_profile_new();
+    const char *filename =
+        nmi_object_get_s(conn, profile->path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "Filename");
+
+    p->uuid = g_strdup(nm_connection_get_uuid(profile->connection));
+    p->id = g_strdup(nm_connection_get_id(profile->connection));
+    p->keyfile = nmi_profile_to_keyfile(profile->connection, error);
+    if (p->keyfile == NULL)
+        return NULL;
+    p->filename = g_strdup(filename != NULL ? filename : "");
+    p->unsaved = profile_unsaved(conn, profile->path);
+    p->flags =
+        nmi_object_get_u(conn, profile->path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "Flags", 0);
+    for (guint i = 0; i < active->len; i++) {
+        NmTxnActive *a = active->pdata[i];
+
+        if (g_strcmp0(a->profile, profile->path) == 0) {
+            p->active = TRUE;
+            p->device = g_strdup(a->device);
+        }
+    }
+    if (!read_etc_file(p, error))
+        return NULL;
+    return g_steal_pointer(&p);
+}
+
+gboolean nm_txn_capture(NmifaceDriverConn *conn, NmiTxnJournal *journal, GError **error)
+{
+    g_autoptr(GPtrArray) active = NULL;
+    GHashTableIter iter;
+    NmiProfile *profile;
+
+    if (!nmi_sync(conn, error)) {
+        g_prefix_error(error, "cannot record the restore point: ");
+        return FALSE;
+    }
+    active = nm_txn_list_active(conn);
+    g_ptr_array_set_size(journal->profiles, 0);
+    g_ptr_array_set_size(journal->ifaces_up, 0);
+    g_hash_table_iter_init(&iter, conn->profiles);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile)) {
+        NmiTxnProfile *p;
+
+        if (profile->connection == NULL) {
+            g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
+                        "cannot record the restore point: the settings of %s are missing",
+                        profile->path);
+            return FALSE;
+        }
+        p = capture_profile(conn, profile, active, error);
+        if (p == NULL) {
+            g_prefix_error(error, "cannot record the restore point: ");
+            return FALSE;
+        }
+        g_ptr_array_add(journal->profiles, p);
+    }
+    for (guint i = 0; i < active->len; i++) {
+        NmTxnActive *a = active->pdata[i];
+
+        if (a->device != NULL)
+            g_ptr_array_add(journal->ifaces_up, g_strdup(a->device));
+    }
+    return TRUE;
+}

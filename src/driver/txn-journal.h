@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The host-wide transaction journal under the run directory (/run/nmiface, or
+ * $NMIFACE_RUN_DIR): its existence is the lock. See docs/transactions.md.
+ *
+ * Knows files and GKeyFile only; nothing of D-Bus.
+ */
+#ifndef NMIFACE_TXN_JOURNAL_H
+#define NMIFACE_TXN_JOURNAL_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define NMI_TXN_RUN_DIR_DEFAULT "/run/nmiface"
+#define NMI_TXN_JOURNAL_NAME    "transaction"
+
+typedef enum {
+    NMI_TXN_PHASE_BEGINNING, /* lock taken, restore point not recorded yet */
+    NMI_TXN_PHASE_OPEN,
+    NMI_TXN_PHASE_COMMITTING,
+    NMI_TXN_PHASE_ROLLING_BACK,
+} NmiTxnPhase;
+
+/* One profile as it was at Begin. */
+typedef struct {
+    char *uuid;
+    char *id;       /* connection.id, for messages */
+    char *keyfile;  /* the full settings (no secrets) as NM keyfile text */
+    char *filename; /* NM's Filename property, "" when none */
+    gboolean unsaved;
+    guint32 flags;     /* NM's Settings.Connection Flags */
+    GBytes *etc_bytes; /* the bytes of its file under /etc, NULL when it has none */
+    gboolean active;
+    char *device; /* interface it was active on, NULL when inactive */
+} NmiTxnProfile;
+
+typedef struct {
+    char *id; /* random UUID of this transaction */
+    gint64 pid;
+    guint32 uid;
+    gint64 begin_time; /* realtime, microseconds */
+    char *boot_id;
+    char *checkpoint; /* D-Bus path, "" when none */
+    gint64 deadline;  /* realtime microseconds, 0 for none */
+    NmiTxnPhase phase;
+    GPtrArray *profiles;  /* NmiTxnProfile* */
+    GPtrArray *ifaces_up; /* char*: interfaces that were up (active in NM) */
+} NmiTxnJournal;
+
+NmiTxnProfile *nmi_txn_profile_new(void);
+void nmi_txn_profile_free(NmiTxnProfile *profile);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiTxnProfile, nmi_txn_profile_free)
+
+/* A new journal for this process: fresh id, pid, uid, begin time, boot id; phase beginning. */
+NmiTxnJournal *nmi_txn_journal_new(GError **error);
+void nmi_txn_journal_free(NmiTxnJournal *journal);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiTxnJournal, nmi_txn_journal_free)
+
+const char *nmi_txn_phase_to_string(NmiTxnPhase phase);
+NmiTxnProfile *nmi_txn_journal_find(const NmiTxnJournal *journal, const char *uuid);
+
+char *nmi_txn_journal_to_data(const NmiTxnJournal *journal, gsize *length);
+NmiTxnJournal *nmi_txn_journal_from_data(const char *data, gsize length, GError **error);
+
+/* The run directory ($NMIFACE_RUN_DIR or /run/nmiface), created 0700 if missing and refused
+ * when it is a symlink, not ours, or writable by others. */
+char *nmi_txn_run_dir(GError **error);
+
+/* This boot's id (/proc/sys/kernel/random/boot_id, or $NMIFACE_BOOT_ID_FILE for tests). */
+char *nmi_txn_boot_id(GError **error);
+
+/* Take the lock: publish @journal complete, atomically; VIR_ERR_OPERATION_INVALID naming the
+ * open transaction when there is one. */
+gboolean nmi_txn_journal_publish(const NmiTxnJournal *journal, GError **error);
+
+/* Replace the published journal with @journal (same id), atomically. */
+gboolean nmi_txn_journal_update(const NmiTxnJournal *journal, GError **error);
+
+/* The open transaction, or NULL without error when there is none. A journal from another
+ * boot is stale: it is removed and NULL returned. */
+NmiTxnJournal *nmi_txn_journal_load(GError **error);
+
+/* Remove the journal if it is the one with @id (TRUE also when it is already gone). */
+gboolean nmi_txn_journal_remove(const char *id, GError **error);
+
+/* Commit and Rollback (by a client or the watchdog) exclude each other with this lock on
+ * <run dir>/finish.lock: two of them at once would undo each other's steps. Blocks until it is
+ * free; returns the fd to pass to nmi_txn_finish_unlock(), or -1 with @error. */
+int nmi_txn_finish_lock(GError **error);
+void nmi_txn_finish_unlock(int fd);
+
+G_END_DECLS
+
+#endif /* NMIFACE_TXN_JOURNAL_H */

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Where define and undefine store profiles: NM's /run storage while a transaction is open, so
+ * that /etc is untouched until Commit and a reboot brings back the /etc state at Begin.
+ */
+#include "txn-nm.h"
+
+gboolean nm_txn_storage_refresh(NmifaceDriverConn *conn, GError **error)
+{
+    g_autoptr(NmiTxnJournal) journal = nmi_txn_journal_load(error);
+
+    if (journal == NULL && error != NULL && *error != NULL) {
+        g_prefix_error(error, "cannot tell whether a transaction is open: ");
+        return FALSE;
+    }
+    if (journal != NULL) {
+        conn->storage.add_flags = NM_SETTINGS_ADD_CONNECTION2_FLAG_IN_MEMORY;
+        conn->storage.update_flags = NM_SETTINGS_UPDATE2_FLAG_IN_MEMORY_DETACHED;
+    } else {
+        conn->storage.add_flags = NM_SETTINGS_ADD_CONNECTION2_FLAG_TO_DISK;
+        conn->storage.update_flags = NM_SETTINGS_UPDATE2_FLAG_TO_DISK;
+    }
+    return TRUE;
+}
+
+gboolean nm_txn_storage_in_memory(NmifaceDriverConn *conn)
+{
+    return (conn->storage.update_flags & NM_SETTINGS_UPDATE2_FLAG_TO_DISK) == 0;
+}
+
+guint32 nm_txn_volatile_update_flags(NmifaceDriverConn *conn)
+{
+    return (nm_txn_storage_in_memory(conn) ? NM_SETTINGS_UPDATE2_FLAG_IN_MEMORY_DETACHED
+                                           : NM_SETTINGS_UPDATE2_FLAG_IN_MEMORY_ONLY) |
+           NM_SETTINGS_UPDATE2_FLAG_VOLATILE;
+}
+
+gboolean nm_txn_profile_delete(NmifaceDriverConn *conn, const NmiProfileCopy *before,
+                               NmiUndoLog *log, GError **error)
+{
+    /* Detached first: a Delete then leaves the /etc file and writes a tombstone in /run. */
+    if (nm_txn_storage_in_memory(conn) &&
+        !nmi_profile_update(conn, before, NULL, NM_SETTINGS_UPDATE2_FLAG_IN_MEMORY_DETACHED, log,
+                            error))
+        return FALSE;
+    return nmi_profile_delete(conn, before, log, error);
+}

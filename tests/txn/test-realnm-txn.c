@@ -1,0 +1,698 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Transactions on a real NetworkManager (run inside tests/realnm/nm-sandbox with veth pairs
+ * tv0:tv0p and tv1:tv1p). Each scenario compares a snapshot of the whole state taken before
+ * Begin with the one after Rollback (identical), or checks after Commit that /etc holds the
+ * new state and that it survives a reboot.
+ *
+ * Starting state: "keep" (ethernet on tv1, inactive, /etc) and an active bridge "br0" with
+ * port "br0-port" on tv0 (both /etc).
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "txn-nm.h"
+#include "txn-snapshot.h"
+
+static char *boot_id_file;
+
+typedef struct {
+    NmifaceDriverConn *conn;
+    char *before; /* snapshot before Begin */
+} Fixture;
+
+static void set_boot_id(const char *id)
+{
+    g_assert_true(g_file_set_contents(boot_id_file, id, -1, NULL));
+}
+
+static void fixture_set_up(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+
+    set_boot_id("boot-1\n");
+    out = txn_sh_ok(
+        "set -e\n"
+        "nmcli con add type ethernet ifname tv1 con-name keep autoconnect no "
+        "  ipv4.method manual ipv4.addresses 10.9.0.1/24 ipv6.method disabled >/dev/null\n"
+        "nmcli con add type bridge ifname br0 con-name br0 autoconnect no bridge.stp no "
+        "  ipv4.method manual ipv4.addresses 10.8.0.1/24 ipv6.method disabled >/dev/null\n"
+        "nmcli con add type ethernet ifname tv0 con-name br0-port master br0 slave-type bridge "
+        "  autoconnect no >/dev/null\n"
+        "nmcli con up br0 >/dev/null\n"
+        "nmcli con up br0-port >/dev/null\n");
+    f->conn = nmi_session_open(NULL, FALSE, &error);
+    g_assert_no_error(error);
+    g_main_context_push_thread_default(f->conn->context);
+    f->before = txn_snapshot();
+}
+
+static void fixture_tear_down(Fixture *f, gconstpointer data)
+{
+    g_main_context_pop_thread_default(f->conn->context);
+    nmi_session_close(f->conn);
+    g_free(f->before);
+}
+
+static NmiProfile *profile_by_id(Fixture *f, const char *id)
+{
+    GHashTableIter iter;
+    NmiProfile *profile;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true(nmi_sync(f->conn, &error));
+    g_hash_table_iter_init(&iter, f->conn->profiles);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
+        if (g_strcmp0(nm_connection_get_id(profile->connection), id) == 0)
+            return profile;
+    return NULL;
+}
+
+static void begin(Fixture *f, guint timeout)
+{
+    g_autoptr(GError) error = NULL;
+    gboolean ok = nm_txn_change_begin(f->conn, timeout, 0, &error);
+
+    g_assert_no_error(error);
+    g_assert_true(ok);
+    g_assert_cmpuint(f->conn->storage.add_flags, ==, NM_SETTINGS_ADD_CONNECTION2_FLAG_IN_MEMORY);
+    g_assert_cmpuint(f->conn->storage.update_flags, ==,
+                     NM_SETTINGS_UPDATE2_FLAG_IN_MEMORY_DETACHED);
+    /* A second Begin is refused while this one is open. */
+    g_assert_false(nm_txn_change_begin(f->conn, 0, 0, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID);
+}
+
+static void rollback(Fixture *f)
+{
+    g_autoptr(GError) error = NULL;
+    gboolean ok = nm_txn_change_rollback(f->conn, 0, &error);
+
+    g_assert_no_error(error);
+    g_assert_true(ok);
+    g_assert_false(nm_txn_change_rollback(f->conn, 0, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID);
+}
+
+static void commit(Fixture *f)
+{
+    g_autoptr(GError) error = NULL;
+    gboolean ok = nm_txn_change_commit(f->conn, 0, &error);
+
+    g_assert_no_error(error);
+    g_assert_true(ok);
+    g_assert_cmpuint(f->conn->storage.add_flags, ==, NM_SETTINGS_ADD_CONNECTION2_FLAG_TO_DISK);
+    g_assert_cmpuint(f->conn->storage.update_flags, ==, NM_SETTINGS_UPDATE2_FLAG_TO_DISK);
+    g_assert_false(nm_txn_change_commit(f->conn, 0, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID);
+}
+
+static char *etc_file(const char *id)
+{
+    g_autofree char *path =
+        g_strdup_printf("/etc/NetworkManager/system-connections/%s.nmconnection", id);
+    char *text = NULL;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return NULL;
+    return text;
+}
+
+/* Change keep's address the way define does inside a transaction. */
+static void modify_keep(Fixture *f, const char *address)
+{
+    g_autoptr(GError) error = NULL;
+    NmiProfile *profile = profile_by_id(f, "keep");
+    g_autoptr(NmiProfileCopy) copy = NULL;
+    g_autoptr(NMConnection) changed = NULL;
+    NMIPAddress *addr = nm_ip_address_new(AF_INET, address, 24, &error);
+    NMSettingIPConfig *ip4;
+
+    g_assert_nonnull(profile);
+    copy = nmi_profile_copy_new(profile);
+    changed = nm_simple_connection_new_clone(copy->connection);
+    ip4 = nm_connection_get_setting_ip4_config(changed);
+    nm_setting_ip_config_clear_addresses(ip4);
+    nm_setting_ip_config_add_address(ip4, addr);
+    nm_ip_address_unref(addr);
+    g_assert_true(nm_txn_storage_refresh(f->conn, &error));
+    g_assert_true(
+        nmi_profile_update(f->conn, copy, changed, f->conn->storage.update_flags, NULL, &error));
+    g_assert_no_error(error);
+}
+
+static void delete_profile(Fixture *f, const char *id)
+{
+    g_autoptr(GError) error = NULL;
+    NmiProfile *profile = profile_by_id(f, id);
+    g_autoptr(NmiProfileCopy) copy = NULL;
+
+    g_assert_nonnull(profile);
+    copy = nmi_profile_copy_new(profile);
+    g_assert_true(nm_txn_storage_refresh(f->conn, &error));
+    g_assert_true(nm_txn_profile_delete(f->conn, copy, NULL, &error));
+    g_assert_no_error(error);
+}
+
+static NMConnection *new_profile(const char *type, const char *id, const char *ifname,
+                                 const char *master)
+{
+    NMConnection *c = nm_simple_connection_new();
+    g_autofree char *uuid = g_uuid_string_random();
+    NMSetting *s = nm_setting_connection_new();
+
+    g_object_set(s, NM_SETTING_CONNECTION_ID, id, NM_SETTING_CONNECTION_UUID, uuid,
+                 NM_SETTING_CONNECTION_TYPE, type, NM_SETTING_CONNECTION_INTERFACE_NAME, ifname,
+                 NM_SETTING_CONNECTION_AUTOCONNECT, FALSE, NULL);
+    if (master != NULL)
+        g_object_set(s, NM_SETTING_CONNECTION_MASTER, master, NM_SETTING_CONNECTION_SLAVE_TYPE,
+                     "bridge", NULL);
+    nm_connection_add_setting(c, s);
+    if (g_str_equal(type, "bridge")) {
+        NMSetting *ip4 = nm_setting_ip4_config_new();
+        NMSetting *ip6 = nm_setting_ip6_config_new();
+
+        nm_connection_add_setting(c, nm_setting_bridge_new());
+        g_object_set(nm_connection_get_setting_bridge(c), NM_SETTING_BRIDGE_STP, FALSE, NULL);
+        g_object_set(ip4, NM_SETTING_IP_CONFIG_METHOD, "disabled", NULL);
+        nm_connection_add_setting(c, ip4);
+        g_object_set(ip6, NM_SETTING_IP_CONFIG_METHOD, "disabled", NULL);
+        nm_connection_add_setting(c, ip6);
+    } else {
+        nm_connection_add_setting(c, nm_setting_wired_new());
+    }
+    g_assert_true(nm_connection_normalize(c, NULL, NULL, NULL));
+    return c;
+}
+
+/* A new bridge br1 with port tv1, stored as define stores inside a transaction, then up. */
+static void add_bridge(Fixture *f)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NMConnection) br = new_profile("bridge", "br1", "br1", NULL);
+    g_autoptr(NMConnection) port = new_profile("802-3-ethernet", "br1-port", "tv1", "br1");
+    g_autofree char *p1 = NULL;
+    g_autofree char *p2 = NULL;
+
+    g_assert_true(nm_txn_storage_refresh(f->conn, &error));
+    p1 = nmi_profile_add(f->conn, br, f->conn->storage.add_flags, NULL, &error);
+    g_assert_no_error(error);
+    p2 = nmi_profile_add(f->conn, port, f->conn->storage.add_flags, NULL, &error);
+    g_assert_no_error(error);
+    g_free(txn_sh_ok("nmcli con up br1-port"));
+    g_free(txn_sh_ok("for i in $(seq 100); do "
+                     "  nmcli -g GENERAL.STATE con show br1 | grep -q activated && exit 0; "
+                     "  sleep 0.1; "
+                     "done; exit 1"));
+}
+
+static void reboot_nm(void)
+{
+    g_free(txn_sh_ok("\"$NMIFACE_SANDBOX_CTL\" reboot && \"$NMIFACE_SANDBOX_CTL\" wait-startup"));
+}
+
+static void restart_nm(Fixture *f)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_free(txn_sh_ok("\"$NMIFACE_SANDBOX_CTL\" restart-nm && "
+                     "\"$NMIFACE_SANDBOX_CTL\" wait-startup"));
+    g_assert_true(nmi_sync(f->conn, &error));
+    g_assert_no_error(error);
+}
+
+static void check_rolled_back(Fixture *f, const char *what)
+{
+    g_autofree char *after = txn_snapshot();
+
+    txn_assert_same_snapshot(what, f->before, after);
+}
+
+/* ---- scenarios --------------------------------------------------------------------------- */
+
+static void test_modify_inactive(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *etc_before = etc_file("keep");
+    g_autofree char *etc_during = NULL;
+    g_autofree char *etc_after = NULL;
+    g_autofree char *addr = NULL;
+
+    begin(f, 0);
+    modify_keep(f, "10.9.0.2");
+    etc_during = etc_file("keep");
+    g_assert_cmpstr(etc_during, ==, etc_before); /* /etc untouched until Commit */
+    if (!do_commit) {
+        rollback(f);
+        check_rolled_back(f, "modify-inactive rollback");
+        return;
+    }
+    commit(f);
+    etc_after = etc_file("keep");
+    g_assert_nonnull(strstr(etc_after, "10.9.0.2/24"));
+    g_assert_false(g_file_test("/run/NetworkManager/system-connections/keep.nmconnection",
+                               G_FILE_TEST_EXISTS));
+    reboot_nm();
+    addr = txn_sh_ok("nmcli -g ipv4.addresses con show keep");
+    g_assert_cmpstr(g_strstrip(addr), ==, "10.9.0.2/24");
+}
+
+static void test_delete_inactive(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *etc_before = etc_file("keep");
+    g_autofree char *etc_during = NULL;
+    g_autofree char *names = NULL;
+
+    begin(f, 0);
+    delete_profile(f, "keep");
+    etc_during = etc_file("keep");
+    g_assert_cmpstr(etc_during, ==, etc_before);
+    if (!do_commit) {
+        rollback(f);
+        check_rolled_back(f, "delete-inactive rollback");
+        return;
+    }
+    commit(f);
+    g_assert_null(etc_file("keep"));
+    names = txn_sh_ok("ls -A /run/NetworkManager/system-connections");
+    g_assert_null(strstr(names, ".nmmeta"));
+    reboot_nm();
+    g_assert_null(txn_sh("nmcli con show keep >/dev/null 2>&1"));
+}
+
+static void test_new_bridge(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+
+    begin(f, 0);
+    add_bridge(f);
+    g_assert_null(etc_file("br1"));
+    if (!do_commit) {
+        rollback(f);
+        check_rolled_back(f, "new-bridge rollback");
+        return;
+    }
+    commit(f);
+    g_assert_nonnull(etc_file("br1"));
+    g_assert_nonnull(etc_file("br1-port"));
+    reboot_nm();
+    g_free(txn_sh_ok("nmcli con show br1 >/dev/null && nmcli con show br1-port >/dev/null"));
+}
+
+static void test_destroy_bridge(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *state = NULL;
+
+    begin(f, 0);
+    /* NM 1.42 cannot restore a software bridge brought down inside a checkpoint. */
+    g_free(txn_sh_ok("nmcli con down br0"));
+    if (!do_commit) {
+        rollback(f);
+        check_rolled_back(f, "destroy-bridge rollback");
+        return;
+    }
+    commit(f);
+    txn_settle();
+    state = txn_sh_ok("nmcli -g GENERAL.STATE con show br0");
+    g_assert_cmpstr(g_strstrip(state), ==, "");
+    g_assert_nonnull(etc_file("br0"));
+}
+
+static void test_restart_nm(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+
+    begin(f, 0);
+    modify_keep(f, "10.9.0.3");
+    add_bridge(f);
+    /* NM forgets the checkpoint: the journal alone must do. */
+    restart_nm(f);
+    if (!do_commit) {
+        rollback(f);
+        check_rolled_back(f, "restart-nm rollback");
+        return;
+    }
+    commit(f);
+    g_assert_nonnull(strstr(etc_file("keep"), "10.9.0.3/24"));
+    g_assert_nonnull(etc_file("br1"));
+}
+
+static void test_reboot(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *etc_before = txn_sh_ok("cd /etc/NetworkManager/system-connections && "
+                                            "for f in *; do echo \"-- $f\"; cat \"$f\"; done");
+    g_autofree char *etc_after = NULL;
+    g_autofree char *addr = NULL;
+    g_autoptr(GError) error = NULL;
+
+    begin(f, 0);
+    modify_keep(f, "10.9.0.4");
+    delete_profile(f, "br0-port");
+    add_bridge(f);
+    reboot_nm();
+    set_boot_id("boot-2\n"); /* a reboot is a new boot: the journal in /run is stale */
+    g_assert_true(nmi_sync(f->conn, &error));
+    addr = txn_sh_ok("nmcli -g ipv4.addresses con show keep");
+    g_assert_cmpstr(g_strstrip(addr), ==, "10.9.0.1/24");
+    g_assert_null(txn_sh("nmcli con show br1 >/dev/null 2>&1"));
+    g_free(txn_sh_ok("nmcli con show br0-port >/dev/null"));
+    etc_after = txn_sh_ok("cd /etc/NetworkManager/system-connections && "
+                          "for f in *; do echo \"-- $f\"; cat \"$f\"; done");
+    g_assert_cmpstr(etc_after, ==, etc_before);
+    if (do_commit)
+        g_assert_false(nm_txn_change_commit(f->conn, 0, &error));
+    else
+        g_assert_false(nm_txn_change_rollback(f->conn, 0, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID);
+}
+
+/* Change br0's address the way define does inside a transaction, then re-start it. */
+static void modify_bridge_and_restart(Fixture *f)
+{
+    g_autoptr(GError) error = NULL;
+    NmiProfile *profile = profile_by_id(f, "br0");
+    g_autoptr(NmiProfileCopy) copy = NULL;
+    g_autoptr(NMConnection) changed = NULL;
+    NMIPAddress *addr = nm_ip_address_new(AF_INET, "10.8.0.9", 24, &error);
+    NMSettingIPConfig *ip4;
+
+    g_assert_nonnull(profile);
+    copy = nmi_profile_copy_new(profile);
+    changed = nm_simple_connection_new_clone(copy->connection);
+    ip4 = nm_connection_get_setting_ip4_config(changed);
+    nm_setting_ip_config_clear_addresses(ip4);
+    nm_setting_ip_config_add_address(ip4, addr);
+    nm_ip_address_unref(addr);
+    g_assert_true(nm_txn_storage_refresh(f->conn, &error));
+    g_assert_true(
+        nmi_profile_update(f->conn, copy, changed, f->conn->storage.update_flags, NULL, &error));
+    g_assert_no_error(error);
+    g_free(txn_sh_ok("nmcli con up br0 >/dev/null && nmcli con up br0-port >/dev/null"));
+}
+
+/* Undefine of an active interface: its profiles become volatile, the interface stays up. */
+static void undefine_active(Fixture *f, const char *id)
+{
+    g_autoptr(GError) error = NULL;
+    NmiProfile *profile = profile_by_id(f, id);
+    g_autoptr(NmiProfileCopy) copy = NULL;
+
+    g_assert_nonnull(profile);
+    copy = nmi_profile_copy_new(profile);
+    g_assert_true(nm_txn_storage_refresh(f->conn, &error));
+    g_assert_true(nmi_profile_update(f->conn, copy, NULL, nm_txn_volatile_update_flags(f->conn),
+                                     NULL, &error));
+    g_assert_no_error(error);
+}
+
+static void test_modify_active(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *etc_before = etc_file("br0");
+    g_autofree char *etc_during = NULL;
+    g_autofree char *addr = NULL;
+
+    begin(f, 0);
+    modify_bridge_and_restart(f);
+    etc_during = etc_file("br0");
+    g_assert_cmpstr(etc_during, ==, etc_before);
+    if (!do_commit) {
+        rollback(f);
+        check_rolled_back(f, "modify-active rollback");
+        return;
+    }
+    commit(f);
+    g_assert_nonnull(strstr(etc_file("br0"), "10.8.0.9/24"));
+    reboot_nm();
+    addr = txn_sh_ok("nmcli -g ipv4.addresses con show br0");
+    g_assert_cmpstr(g_strstrip(addr), ==, "10.8.0.9/24");
+}
+
+static void test_undefine_active(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *etc_before = etc_file("br0");
+    g_autofree char *etc_during = NULL;
+    g_autofree char *state = NULL;
+
+    begin(f, 0);
+    undefine_active(f, "br0-port");
+    undefine_active(f, "br0");
+    etc_during = etc_file("br0");
+    g_assert_cmpstr(etc_during, ==, etc_before);
+    if (!do_commit) {
+        rollback(f);
+        check_rolled_back(f, "undefine-active rollback");
+        return;
+    }
+    commit(f);
+    g_assert_null(etc_file("br0"));
+    g_assert_null(etc_file("br0-port"));
+    state = txn_sh_ok("nmcli -g GENERAL.STATE con show br0");
+    g_assert_cmpstr(g_strstrip(state), ==, "activated"); /* undefined, still up (netcf) */
+    reboot_nm();
+    g_assert_null(txn_sh("nmcli con show br0 >/dev/null 2>&1"));
+}
+
+static void test_all_in_one(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *addr = NULL;
+
+    begin(f, 0);
+    modify_keep(f, "10.9.0.6");
+    add_bridge(f);
+    modify_bridge_and_restart(f);
+    g_free(txn_sh_ok("nmcli con down br0"));
+    delete_profile(f, "br0-port");
+    if (!do_commit) {
+        rollback(f);
+        check_rolled_back(f, "all-in-one rollback");
+        return;
+    }
+    commit(f);
+    g_assert_nonnull(strstr(etc_file("keep"), "10.9.0.6/24"));
+    g_assert_nonnull(strstr(etc_file("br0"), "10.8.0.9/24"));
+    g_assert_nonnull(etc_file("br1"));
+    g_assert_null(etc_file("br0-port"));
+    reboot_nm();
+    addr = txn_sh_ok("nmcli -g ipv4.addresses con show keep");
+    g_assert_cmpstr(g_strstrip(addr), ==, "10.9.0.6/24");
+    g_assert_null(txn_sh("nmcli con show br0-port >/dev/null 2>&1"));
+}
+
+/* An interrupted Commit or Rollback is finished by running it again: here the whole thing runs
+ * a second time from the journal as it was when it started. */
+static void test_rerun(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NmiTxnJournal) copy = NULL;
+    g_autofree char *first = NULL;
+    g_autofree char *second = NULL;
+
+    begin(f, 0);
+    modify_keep(f, "10.9.0.7");
+    delete_profile(f, "br0-port");
+    add_bridge(f);
+    copy = nmi_txn_journal_load(&error);
+    g_assert_nonnull(copy);
+    if (do_commit)
+        commit(f);
+    else
+        rollback(f);
+    first = txn_snapshot();
+    copy->phase = do_commit ? NMI_TXN_PHASE_COMMITTING : NMI_TXN_PHASE_ROLLING_BACK;
+    g_assert_true(nmi_txn_journal_publish(copy, &error));
+    if (do_commit)
+        commit(f);
+    else
+        rollback(f);
+    second = txn_snapshot();
+    txn_assert_same_snapshot("second run", first, second);
+    if (!do_commit)
+        txn_assert_same_snapshot("rerun rollback", f->before, second);
+}
+
+static gboolean journal_gone(void)
+{
+    g_autoptr(NmiTxnJournal) journal = nmi_txn_journal_load(NULL);
+
+    return journal == NULL;
+}
+
+/* The beginner is another process that exits at once: the watchdog is on its own. */
+static void begin_elsewhere(guint timeout)
+{
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *cmd = g_strdup_printf("'%s' --begin-and-exit %u", self, timeout);
+
+    g_free(txn_sh_ok(cmd));
+}
+
+static void test_timeout(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *addr = NULL;
+
+    begin_elsewhere(4);
+    modify_keep(f, "10.9.0.5");
+    delete_profile(f, "br0-port");
+    if (do_commit) {
+        commit(f);
+        g_usleep(8 * G_USEC_PER_SEC); /* past deadline and grace: the watchdog does nothing */
+        addr = txn_sh_ok("nmcli -g ipv4.addresses con show keep");
+        g_assert_cmpstr(g_strstrip(addr), ==, "10.9.0.5/24");
+        g_assert_null(txn_sh("nmcli con show br0-port >/dev/null 2>&1"));
+        return;
+    }
+    for (guint i = 0; i < 300 && !journal_gone(); i++)
+        g_usleep(100000);
+    g_assert_true(journal_gone());
+    check_rolled_back(f, "timeout rollback by the watchdog");
+}
+
+/* Two processes race Begin; exactly one wins each round, and the loser is told why. */
+static void test_race(Fixture *f, gconstpointer data)
+{
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *cmd = g_strdup_printf("'%s' --try-begin & a=$!; '%s' --try-begin & b=$!; "
+                                           "wait $a; ra=$?; wait $b; rb=$?; echo $ra $rb",
+                                           self, self);
+
+    for (guint round = 0; round < 50; round++) {
+        g_autofree char *out = txn_sh_ok(cmd);
+
+        g_strstrip(out);
+        if (!g_str_equal(out, "0 3") && !g_str_equal(out, "3 0"))
+            g_error("round %u: exit statuses %s, expected one winner (0) and one loser (3)", round,
+                    out);
+        rollback(f);
+    }
+    check_rolled_back(f, "after 50 racing rounds");
+}
+
+/* The beginner is SIGKILLed after Begin: the transaction stays open for anyone to finish. */
+static void test_kill_beginner(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *cmd = g_strdup_printf("'%s' --begin-and-die; echo $?", self);
+    g_autofree char *status = txn_sh_ok(cmd);
+    g_autoptr(NmiTxnJournal) journal = nmi_txn_journal_load(NULL);
+
+    g_assert_cmpstr(g_strstrip(status), ==, "137");
+    g_assert_nonnull(journal);
+    g_assert_cmpint(journal->phase, ==, NMI_TXN_PHASE_OPEN);
+    modify_keep(f, "10.9.0.8");
+    if (!do_commit) {
+        rollback(f);
+        check_rolled_back(f, "rollback after the beginner was killed");
+        return;
+    }
+    commit(f);
+    g_assert_nonnull(strstr(etc_file("keep"), "10.9.0.8/24"));
+}
+
+/* Commit after the deadline: rolled back (by Commit itself or the watchdog), never committed. */
+static void test_late_commit(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+
+    begin_elsewhere(2);
+    modify_keep(f, "10.9.0.9");
+    g_usleep(2500000);
+    g_assert_false(nm_txn_change_commit(f->conn, 0, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_test_message("late commit: %s", error->message);
+    g_usleep(3 * G_USEC_PER_SEC); /* the watchdog finds nothing left to do */
+    check_rolled_back(f, "late commit");
+}
+
+/* Helper modes: exit 0 when Begin succeeds, 3 when another transaction is open, 1 else. */
+static int helper_begin(guint timeout, gboolean die)
+{
+    g_autoptr(GError) error = NULL;
+    NmifaceDriverConn *conn = nmi_session_open(NULL, FALSE, &error);
+
+    if (conn == NULL || !nm_txn_change_begin(conn, timeout, 0, &error)) {
+        if (g_error_matches(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID) &&
+            strstr(error->message, "already an open transaction (begun by pid") != NULL)
+            return 3;
+        g_printerr("begin failed: %s\n", error->message);
+        return 1;
+    }
+    if (die)
+        raise(SIGKILL);
+    nmi_session_close(conn);
+    return 0;
+}
+
+/* Helper mode for experiments by hand inside a sandbox: finish the open transaction. */
+static int helper_finish(gboolean do_commit)
+{
+    g_autoptr(GError) error = NULL;
+    NmifaceDriverConn *conn = nmi_session_open(NULL, FALSE, &error);
+    gboolean ok = conn != NULL && (do_commit ? nm_txn_change_commit(conn, 0, &error)
+                                             : nm_txn_change_rollback(conn, 0, &error));
+
+    if (!ok)
+        g_printerr("%s\n", error->message);
+    nmi_session_close(conn);
+    return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    g_autofree char *state = NULL;
+    g_autofree char *run_dir = NULL;
+
+    if (g_strcmp0(g_getenv("NMIFACE_SANDBOX"), "1") != 0) {
+        g_printerr("not inside nm-sandbox\n");
+        return g_strcmp0(g_getenv("CI"), "true") == 0 ? 1 : 77;
+    }
+    state = g_strdup(g_getenv("NMIFACE_SANDBOX_STATE"));
+    run_dir = g_build_filename(state, "nmiface-run", NULL);
+    boot_id_file = g_build_filename(state, "boot_id", NULL);
+    /* The sandbox's /run is its own, but its boot id is the host's: tests own both. */
+    g_setenv("NMIFACE_RUN_DIR", run_dir, TRUE);
+    g_setenv("NMIFACE_BOOT_ID_FILE", boot_id_file, TRUE);
+    if (argc == 3 && g_str_equal(argv[1], "--begin-and-exit"))
+        return helper_begin((guint)atoi(argv[2]), FALSE);
+    if (argc == 2 && g_str_equal(argv[1], "--begin-and-die"))
+        return helper_begin(0, TRUE);
+    if (argc == 2 && g_str_equal(argv[1], "--try-begin"))
+        return helper_begin(0, FALSE);
+    if (argc == 2 && (g_str_equal(argv[1], "--commit") || g_str_equal(argv[1], "--rollback")))
+        return helper_finish(g_str_equal(argv[1], "--commit"));
+
+    g_test_init(&argc, &argv, NULL);
+#define ADD(name, fn)                                                                              \
+    g_test_add("/txn/" name "/rollback", Fixture, GINT_TO_POINTER(FALSE), fixture_set_up, fn,      \
+               fixture_tear_down);                                                                 \
+    g_test_add("/txn/" name "/commit", Fixture, GINT_TO_POINTER(TRUE), fixture_set_up, fn,         \
+               fixture_tear_down)
+    ADD("modify-inactive", test_modify_inactive);
+    ADD("delete-inactive", test_delete_inactive);
+    ADD("new-bridge", test_new_bridge);
+    ADD("destroy-bridge", test_destroy_bridge);
+    ADD("restart-nm", test_restart_nm);
+    ADD("reboot", test_reboot);
+    ADD("timeout", test_timeout);
+    ADD("modify-active", test_modify_active);
+    ADD("undefine-active", test_undefine_active);
+    ADD("all-in-one", test_all_in_one);
+    ADD("rerun", test_rerun);
+    ADD("kill-beginner", test_kill_beginner);
+    g_test_add("/txn/late-commit/commit", Fixture, NULL, fixture_set_up, test_late_commit,
+               fixture_tear_down);
+    g_test_add("/txn/race/rollback", Fixture, NULL, fixture_set_up, test_race, fixture_tear_down);
+    return g_test_run();
+}

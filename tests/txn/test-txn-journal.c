@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The transaction journal and lock: races, atomic updates, unsafe directories, stale boots. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "nmiface/driver.h"
+#include "txn-journal.h"
+
+#define ROUNDS 50
+#define RACERS 6
+
+typedef struct {
+    char *dir;     /* the run directory under test */
+    char *boot_id; /* file standing in for /proc/sys/kernel/random/boot_id */
+} Fixture;
+
+static void write_file(const char *path, const char *text)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true(g_file_set_contents(path, text, -1, &error));
+    g_assert_no_error(error);
+}
+
+/* Set once in main(): setenv() is not safe once the race tests have started threads. */
+static char *test_base;
+
+static void fixture_set_up(Fixture *f, gconstpointer data)
+{
+    f->dir = g_build_filename(test_base, "run", NULL);
+    f->boot_id = g_build_filename(test_base, "boot_id", NULL);
+    write_file(f->boot_id, "11111111-2222-3333-4444-555555555555\n");
+}
+
+static void fixture_tear_down(Fixture *f, gconstpointer data)
+{
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'/*", test_base);
+
+    g_assert_cmpint(system(cmd), ==, 0);
+    g_free(f->dir);
+    g_free(f->boot_id);
+}
+
+static NmiTxnJournal *full_journal(void)
+{
+    g_autoptr(GError) error = NULL;
+    NmiTxnJournal *j = nmi_txn_journal_new(&error);
+    NmiTxnProfile *p;
+    static const guchar bin[] = {0, '[', 'x', ']', '\n', 0xff, '=', ';', '\\'};
+
+    g_assert_no_error(error);
+    g_free(j->checkpoint);
+    j->checkpoint = g_strdup("/org/freedesktop/NetworkManager/Checkpoint/3");
+    j->deadline = j->begin_time + 30 * G_USEC_PER_SEC;
+    j->phase = NMI_TXN_PHASE_ROLLING_BACK;
+    g_ptr_array_add(j->ifaces_up, g_strdup("br0"));
+    g_ptr_array_add(j->ifaces_up, g_strdup("lo"));
+
+    p = nmi_txn_profile_new();
+    p->uuid = g_strdup("5a0c5ef4-7f7e-4a52-9f59-0d2f1b6f0b01");
+    p->id = g_strdup("br0 ; [odd] = name");
+    p->keyfile = g_strdup("[connection]\nid=br0\nuuid=5a0c\ntype=bridge\n\n[ipv4]\n"
+                          "method=manual\naddress1=10.0.0.1/24\n# comment ; \\s\n");
+    p->filename = g_strdup("/etc/NetworkManager/system-connections/br0.nmconnection");
+    p->unsaved = FALSE;
+    p->flags = 0x0;
+    p->etc_bytes = g_bytes_new(bin, sizeof(bin));
+    p->active = TRUE;
+    p->device = g_strdup("br0");
+    g_ptr_array_add(j->profiles, p);
+
+    p = nmi_txn_profile_new();
+    p->uuid = g_strdup("6b1d6ff5-8f8f-4b63-8f6a-1e3f2c7f1c02");
+    p->id = g_strdup("mem");
+    p->keyfile = g_strdup("[connection]\nid=mem\n");
+    p->filename = g_strdup("/run/NetworkManager/system-connections/mem.nmconnection");
+    p->unsaved = TRUE;
+    p->flags = 0x1 | 0x8;
+    g_ptr_array_add(j->profiles, p);
+    return j;
+}
+
+static void assert_same_journal(const NmiTxnJournal *a, const NmiTxnJournal *b)
+{
+    g_assert_cmpstr(a->id, ==, b->id);
+    g_assert_cmpint(a->pid, ==, b->pid);
+    g_assert_cmpuint(a->uid, ==, b->uid);
+    g_assert_cmpint(a->begin_time, ==, b->begin_time);
+    g_assert_cmpstr(a->boot_id, ==, b->boot_id);
+    g_assert_cmpstr(a->checkpoint, ==, b->checkpoint);
+    g_assert_cmpint(a->deadline, ==, b->deadline);
+    g_assert_cmpint(a->phase, ==, b->phase);
+    g_assert_cmpuint(a->ifaces_up->len, ==, b->ifaces_up->len);
+    for (guint i = 0; i < a->ifaces_up->len; i++)
+        g_assert_cmpstr(a->ifaces_up->pdata[i], ==, b->ifaces_up->pdata[i]);
+    g_assert_cmpuint(a->profiles->len, ==, b->profiles->len);
+    for (guint i = 0; i < a->profiles->len; i++) {
+        const NmiTxnProfile *p = a->profiles->pdata[i];
+        const NmiTxnProfile *q = nmi_txn_journal_find(b, p->uuid);
+
+        g_assert_nonnull(q);
+        g_assert_cmpstr(p->id, ==, q->id);
+        g_assert_cmpstr(p->keyfile, ==, q->keyfile);
+        g_assert_cmpstr(p->filename, ==, q->filename);
+        g_assert_cmpint(p->unsaved, ==, q->unsaved);
+        g_assert_cmpuint(p->flags, ==, q->flags);
+        g_assert_cmpint(p->active, ==, q->active);
+        g_assert_cmpstr(p->device, ==, q->device);
+        g_assert_true((p->etc_bytes == NULL) == (q->etc_bytes == NULL));
+        if (p->etc_bytes != NULL)
+            g_assert_true(g_bytes_equal(p->etc_bytes, q->etc_bytes));
+    }
+}
+
+static void test_round_trip(Fixture *f, gconstpointer data)
+{
+    g_autoptr(NmiTxnJournal) j = full_journal();
+    g_autoptr(NmiTxnJournal) back = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = g_build_filename(f->dir, NMI_TXN_JOURNAL_NAME, NULL);
+    struct stat st;
+
+    g_assert_true(nmi_txn_journal_publish(j, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(lstat(f->dir, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 07777, ==, 0700);
+    g_assert_cmpint(lstat(path, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 07777, ==, 0600);
+    back = nmi_txn_journal_load(&error);
+    g_assert_no_error(error);
+    g_assert_nonnull(back);
+    assert_same_journal(j, back);
+
+    /* An update keeps everything and changes what changed. */
+    j->phase = NMI_TXN_PHASE_COMMITTING;
+    g_assert_true(nmi_txn_journal_update(j, &error));
+    g_clear_pointer(&back, nmi_txn_journal_free);
+    back = nmi_txn_journal_load(&error);
+    g_assert_no_error(error);
+    assert_same_journal(j, back);
+
+    /* Removal is by id: another transaction's journal stays. */
+    g_assert_true(nmi_txn_journal_remove("not-this-one", &error));
+    g_assert_true(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_assert_true(nmi_txn_journal_remove(j->id, &error));
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_assert_true(nmi_txn_journal_remove(j->id, &error));
+    g_assert_null(nmi_txn_journal_load(&error));
+    g_assert_no_error(error);
+}
+
+static void test_second_begin_refused(Fixture *f, gconstpointer data)
+{
+    g_autoptr(NmiTxnJournal) a = full_journal();
+    g_autoptr(NmiTxnJournal) b = full_journal();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *expect = NULL;
+
+    g_assert_true(nmi_txn_journal_publish(a, &error));
+    g_assert_false(nmi_txn_journal_publish(b, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID);
+    expect =
+        g_strdup_printf("there is already an open transaction (begun by pid %d at ", (int)getpid());
+    g_assert_true(g_str_has_prefix(error->message, expect));
+}
+
+typedef struct {
+    GMutex lock;
+    GCond cond;
+    gboolean go;
+    gint wins;
+    gint losses;
+} Race;
+
+static gpointer racer(gpointer data)
+{
+    Race *race = data;
+    g_autoptr(NmiTxnJournal) j = full_journal();
+    g_autoptr(GError) error = NULL;
+
+    g_mutex_lock(&race->lock);
+    while (!race->go)
+        g_cond_wait(&race->cond, &race->lock);
+    g_mutex_unlock(&race->lock);
+    if (nmi_txn_journal_publish(j, &error))
+        g_atomic_int_inc(&race->wins);
+    else if (g_error_matches(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID))
+        g_atomic_int_inc(&race->losses);
+    else
+        g_printerr("racer failed: %s\n", error->message);
+    return NULL;
+}
+
+static void remove_journal(Fixture *f)
+{
+    g_autofree char *path = g_build_filename(f->dir, NMI_TXN_JOURNAL_NAME, NULL);
+
+    g_assert_cmpint(g_unlink(path), ==, 0);
+}
+
+static void test_race_threads(Fixture *f, gconstpointer data)
+{
+    for (guint round = 0; round < ROUNDS; round++) {
+        Race race = {0};
+        GThread *threads[RACERS];
+
+        g_mutex_init(&race.lock);
+        g_cond_init(&race.cond);
+        for (guint i = 0; i < RACERS; i++)
+            threads[i] = g_thread_new("racer", racer, &race);
+        g_mutex_lock(&race.lock);
+        race.go = TRUE;
+        g_cond_broadcast(&race.cond);
+        g_mutex_unlock(&race.lock);
+        for (guint i = 0; i < RACERS; i++)
+            g_thread_join(threads[i]);
+        g_assert_cmpint(race.wins, ==, 1);
+        g_assert_cmpint(race.losses, ==, RACERS - 1);
+        g_mutex_clear(&race.lock);
+        g_cond_clear(&race.cond);
+        remove_journal(f);
+    }
+}
+
+static void test_race_processes(Fixture *f, gconstpointer data)
+{
+    const char *helper = g_getenv("TXN_JOURNAL_HELPER");
+
+    if (helper == NULL) {
+        g_test_skip("TXN_JOURNAL_HELPER not set");
+        return;
+    }
+    for (guint round = 0; round < ROUNDS; round++) {
+        /* All start at the same instant, well after every one of them is running. */
+        g_autofree char *start = g_strdup_printf("%" G_GINT64_FORMAT, g_get_real_time() + 60000);
+        GPid pids[RACERS];
+        guint wins = 0, losses = 0;
+
+        for (guint i = 0; i < RACERS; i++) {
+            const char *argv[] = {helper, start, NULL};
+            g_autoptr(GError) error = NULL;
+
+            g_assert_true(g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                                        NULL, &pids[i], &error));
+            g_assert_no_error(error);
+        }
+        for (guint i = 0; i < RACERS; i++) {
+            int status;
+
+            g_assert_cmpint(waitpid(pids[i], &status, 0), ==, pids[i]);
+            g_assert_true(WIFEXITED(status));
+            if (WEXITSTATUS(status) == 0)
+                wins++;
+            else if (WEXITSTATUS(status) == 1)
+                losses++;
+        }
+        g_assert_cmpuint(wins, ==, 1);
+        g_assert_cmpuint(losses, ==, RACERS - 1);
+        remove_journal(f);
+    }
+}
+
+typedef struct {
+    NmiTxnJournal *small;
+    NmiTxnJournal *big;
+    gint stop;
+} Torn;
+
+static gpointer writer(gpointer data)
+{
+    Torn *t = data;
+
+    for (guint i = 0; i < 400; i++) {
+        g_autoptr(GError) error = NULL;
+
+        g_assert_true(nmi_txn_journal_update(i % 2 ? t->small : t->big, &error));
+    }
+    g_atomic_int_set(&t->stop, 1);
+    return NULL;
+}
+
+static void test_atomic_update(Fixture *f, gconstpointer data)
+{
+    g_autoptr(NmiTxnJournal) small = full_journal();
+    g_autoptr(NmiTxnJournal) big = full_journal();
+    g_autoptr(GError) error = NULL;
+    Torn t = {small, big, 0};
+    GThread *thread;
+    guint reads = 0;
+
+    /* The big one spans many pages, so a torn read would show. */
+    g_free(big->id);
+    big->id = g_strdup(small->id);
+    for (guint i = 0; i < 300; i++) {
+        NmiTxnProfile *p = nmi_txn_profile_new();
+
+        p->uuid = g_strdup_printf("uuid-%u", i);
+        p->id = g_strdup_printf("p%u", i);
+        p->keyfile = g_strnfill(200, 'k');
+        p->filename = g_strdup("");
+        g_ptr_array_add(big->profiles, p);
+    }
+    g_assert_true(nmi_txn_journal_publish(small, &error));
+    thread = g_thread_new("writer", writer, &t);
+    while (!g_atomic_int_get(&t.stop)) {
+        g_autoptr(NmiTxnJournal) seen = nmi_txn_journal_load(&error);
+
+        g_assert_no_error(error);
+        g_assert_nonnull(seen);
+        g_assert_cmpstr(seen->id, ==, small->id);
+        g_assert_true(seen->profiles->len == small->profiles->len ||
+                      seen->profiles->len == big->profiles->len);
+        reads++;
+    }
+    g_thread_join(thread);
+    g_assert_cmpuint(reads, >, 0);
+    g_test_message("%u reads saw a whole journal", reads);
+}
+
+static void test_unsafe_dirs(Fixture *f, gconstpointer data)
+{
+    g_autoptr(NmiTxnJournal) j = full_journal();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *base = g_path_get_dirname(f->dir);
+    g_autofree char *elsewhere = g_build_filename(base, "elsewhere", NULL);
+    g_autofree char *journal = g_build_filename(f->dir, NMI_TXN_JOURNAL_NAME, NULL);
+    g_autofree char *target = g_build_filename(base, "target", NULL);
+    g_autofree char *stolen = g_build_filename(elsewhere, NMI_TXN_JOURNAL_NAME, NULL);
+
+    /* The run directory a symlink to a directory someone prepared. */
+    g_assert_cmpint(g_mkdir(elsewhere, 0700), ==, 0);
+    g_assert_cmpint(symlink(elsewhere, f->dir), ==, 0);
+    g_assert_false(nmi_txn_journal_publish(j, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED);
+    g_assert_nonnull(strstr(error->message, "not a directory"));
+    g_assert_false(g_file_test(stolen, G_FILE_TEST_EXISTS));
+    g_clear_error(&error);
+    g_assert_null(nmi_txn_journal_load(&error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED);
+    g_clear_error(&error);
+    g_assert_cmpint(g_unlink(f->dir), ==, 0);
+
+    /* Writable by others. */
+    g_assert_cmpint(g_mkdir(f->dir, 0700), ==, 0);
+    g_assert_cmpint(chmod(f->dir, 0777), ==, 0);
+    g_assert_false(nmi_txn_journal_publish(j, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED);
+    g_assert_nonnull(strstr(error->message, "writable by others"));
+    g_clear_error(&error);
+    g_assert_cmpint(chmod(f->dir, 0700), ==, 0);
+
+    /* The journal itself a symlink: neither followed for reading nor written through. */
+    write_file(target, "precious");
+    g_assert_cmpint(symlink(target, journal), ==, 0);
+    g_assert_null(nmi_txn_journal_load(&error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_SYSTEM_ERROR);
+    g_clear_error(&error);
+    g_assert_false(nmi_txn_journal_publish(j, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_clear_error(&error);
+    g_assert_true(nmi_txn_journal_update(j, &error)); /* rename replaces the link itself */
+    {
+        g_autofree char *text = NULL;
+
+        g_assert_true(g_file_get_contents(target, &text, NULL, NULL));
+        g_assert_cmpstr(text, ==, "precious");
+    }
+}
+
+static void test_stale_boot(Fixture *f, gconstpointer data)
+{
+    g_autoptr(NmiTxnJournal) old = full_journal();
+    g_autoptr(NmiTxnJournal) now = NULL;
+    g_autoptr(NmiTxnJournal) seen = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = g_build_filename(f->dir, NMI_TXN_JOURNAL_NAME, NULL);
+
+    g_assert_true(nmi_txn_journal_publish(old, &error));
+    write_file(f->boot_id, "99999999-2222-3333-4444-555555555555\n");
+    /* The journal of the earlier boot is not an open transaction. */
+    g_assert_null(nmi_txn_journal_load(&error));
+    g_assert_no_error(error);
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+
+    /* Nor does it block a Begin. */
+    write_file(f->boot_id, "11111111-2222-3333-4444-555555555555\n");
+    g_assert_true(nmi_txn_journal_publish(old, &error));
+    write_file(f->boot_id, "99999999-2222-3333-4444-555555555555\n");
+    now = full_journal();
+    g_assert_true(nmi_txn_journal_publish(now, &error));
+    g_assert_no_error(error);
+    seen = nmi_txn_journal_load(&error);
+    g_assert_nonnull(seen);
+    g_assert_cmpstr(seen->id, ==, now->id);
+}
+
+static void test_no_run_dir(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+
+    /* Readers (the storage policy of define) neither need nor create the directory. */
+    g_assert_null(nmi_txn_journal_load(&error));
+    g_assert_no_error(error);
+    g_assert_true(nmi_txn_journal_remove("any", &error));
+    g_assert_no_error(error);
+    g_assert_false(g_file_test(f->dir, G_FILE_TEST_EXISTS));
+}
+
+static void test_damaged(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = g_build_filename(f->dir, NMI_TXN_JOURNAL_NAME, NULL);
+    g_autofree char *dir = nmi_txn_run_dir(&error);
+
+    g_assert_no_error(error);
+    g_assert_nonnull(dir); /* created */
+    write_file(path, "[transaction]\nid=x\n");
+    g_assert_null(nmi_txn_journal_load(&error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR);
+}
+
+int main(int argc, char **argv)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *run_dir = NULL;
+    g_autofree char *boot_id = NULL;
+    int status;
+
+    g_test_init(&argc, &argv, NULL);
+    test_base = g_dir_make_tmp("txn-journal-XXXXXX", &error);
+    g_assert_no_error(error);
+    run_dir = g_build_filename(test_base, "run", NULL);
+    boot_id = g_build_filename(test_base, "boot_id", NULL);
+    g_setenv("NMIFACE_RUN_DIR", run_dir, TRUE);
+    g_setenv("NMIFACE_BOOT_ID_FILE", boot_id, TRUE);
+#define ADD(name, fn)                                                                              \
+    g_test_add("/txn-journal/" name, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+    ADD("round-trip", test_round_trip);
+    ADD("second-begin-refused", test_second_begin_refused);
+    ADD("race-threads", test_race_threads);
+    ADD("race-processes", test_race_processes);
+    ADD("atomic-update", test_atomic_update);
+    ADD("unsafe-dirs", test_unsafe_dirs);
+    ADD("stale-boot", test_stale_boot);
+    ADD("damaged", test_damaged);
+    ADD("no-run-dir", test_no_run_dir);
+    status = g_test_run();
+    g_rmdir(test_base);
+    return status;
+}

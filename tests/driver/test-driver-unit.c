@@ -17,10 +17,10 @@ static void test_vtable(void)
     g_assert_nonnull(drv->define_xml);
     g_assert_nonnull(drv->create);
     g_assert_nonnull(drv->define_dry_run);
-    /* Transactions are not there yet: the host answers VIR_ERR_NO_SUPPORT. */
-    g_assert_null(drv->change_begin);
-    g_assert_null(drv->change_commit);
-    g_assert_null(drv->change_rollback);
+    g_assert_nonnull(drv->change_begin);
+    g_assert_nonnull(drv->change_commit);
+    g_assert_nonnull(drv->change_rollback);
+    g_assert_cmpuint(drv->supported_change_flags, ==, 0);
 }
 
 static void test_bad_uris(void)

@@ -97,6 +97,9 @@ gboolean nm_txn_change_begin(NmifaceDriverConn *conn, guint timeout_seconds, gui
 {
     gboolean ok;
 
+    /* No timeout asked for: the configuration file's default, if any. */
+    if (timeout_seconds == 0 && !nm_txn_config_default_timeout(&timeout_seconds, error))
+        return FALSE;
     ENTER(conn);
     ok = begin(conn, timeout_seconds, error);
     LEAVE(conn);

@@ -24,6 +24,10 @@ gboolean nm_txn_change_begin(NmifaceDriverConn *conn, guint timeout_seconds, gui
 gboolean nm_txn_change_commit(NmifaceDriverConn *conn, guint flags, GError **error);
 gboolean nm_txn_change_rollback(NmifaceDriverConn *conn, guint flags, GError **error);
 
+/* The default safety timeout from the configuration file ($NMIFACE_CONFIG, else
+ * NMIFACE_CONFIG_PATH): [transaction] rollback-timeout in seconds; 0 when not set. */
+gboolean nm_txn_config_default_timeout(guint *seconds, GError **error);
+
 /* ---- storage policy, for define and undefine (txn-storage.c) ---------------------------- */
 
 /* Sets conn->storage for the transaction state of the host right now: IN_MEMORY /

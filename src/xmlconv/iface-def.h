@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The typed interface definition: libvirt's interface XML model (virInterfaceDef) in GLib
- * types. Parsing, formatting and validation live in iface-xml.c; nothing here knows D-Bus.
+ * types. Parsing (iface-xml-parse.c), formatting (iface-xml-format.c), validation
+ * (iface-validate.c) and the schema check (iface-schema.c); nothing here knows D-Bus.
  */
 #ifndef NMIFACE_IFACE_DEF_H
 #define NMIFACE_IFACE_DEF_H
@@ -160,6 +161,33 @@ gboolean nmi_iface_def_validate(const NmiIfaceDef *def, GError **error);
 
 /* libvirt's canonical form: single quotes, 2-space indent, libvirt's element order. */
 char *nmi_iface_def_format(const NmiIfaceDef *def);
+
+/*
+ * Contracts of the three calls above (added with their implementation):
+ *
+ * - Where elements may appear is libvirt's schema: <start>, <mtu>, <protocol> only on the
+ *   top-level interface; <link> on every type but bridge; <mac> on ethernet only. The parser
+ *   refuses them elsewhere (libvirt's parser silently drops them); the formatter leaves out
+ *   what a definition holds in those places (a bridge's mac or link, a port's start, mtu or
+ *   protocols), as libvirt's formatter does. Unknown elements and attributes, stray text,
+ *   duplicates of single elements, namespaced elements and any DOCTYPE are refused.
+ * - Values are kept as written where the model stores strings (mac, addresses, vlan tag,
+ *   bridge delay) and checked by nmi_iface_def_validate: interface names by the kernel's
+ *   rules (1..15 bytes, no '/', ':', whitespace, not "." or ".."; also valid UTF-8 without
+ *   control characters), MAC as six ':'-separated hex pairs (either case), addresses by
+ *   inet_pton() of their family, prefix 0..32 / 0..128, mtu 68..65535, vlan tag 0..4095
+ *   (decimal digits), bridge delay a plain non-negative decimal, miimon/arpmon values
+ *   0..G_MAXINT, arpmon target IPv4, each protocol family at most once, port types (bridge:
+ *   ethernet, bond, vlan; bond: ethernet), every interface name at most once in the tree.
+ * - Every failure is VIR_ERR_XML_ERROR except: not well-formed -> VIR_ERR_XML_DETAIL
+ *   ("at line N: <libxml2's message>"); schema mismatch with NMI_PARSE_VALIDATE ->
+ *   VIR_ERR_XML_INVALID_SCHEMA (checked before the model, as libvirt does); @xml or @def
+ *   NULL -> VIR_ERR_INVALID_ARG. A bad MAC is VIR_ERR_XML_ERROR, as libvirt reports bad
+ *   <mac> values in documents (VIR_ERR_INVALID_MAC is not used).
+ * - The formatter writes prefix='0' and miimon downdelay/updelay='0' when the model holds
+ *   0 (libvirt drops zeros; -1 means absent here), escapes every string attribute, and
+ *   never fails: a NULL name or vlan tag is left out / written empty.
+ */
 
 G_END_DECLS
 

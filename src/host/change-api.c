@@ -31,46 +31,39 @@ int virInterfaceChangeBegin(virConnectPtr conn, unsigned int flags)
     return nmi_change_begin(conn, 0, flags, G_STRFUNC);
 }
 
-int virInterfaceChangeCommit(virConnectPtr conn, unsigned int flags)
+typedef gboolean (*ChangeEndFunc)(NmifaceDriverConn *conn, guint flags, GError **error);
+
+/* Commit and Rollback: the same checks around a different vtable entry, chosen by its offset in
+ * NmifaceDriver once the connection is known to be alive. */
+static int change_end(virConnectPtr conn, gsize op_offset, unsigned int flags, const char *func)
 {
     g_autoptr(virConnect) held = NULL;
     g_autoptr(GError) error = NULL;
+    ChangeEndFunc op;
 
     virResetLastError();
-    held = nmi_conn_acquire(conn, VIR_FROM_INTERFACE, G_STRFUNC);
+    held = nmi_conn_acquire(conn, VIR_FROM_INTERFACE, func);
     if (held == NULL)
         return -1;
-    if (!nmi_check_writable(held, G_STRFUNC) ||
-        !nmi_check_supported(held->driver->change_commit != NULL, G_STRFUNC) ||
-        !nmi_check_flags(flags, held->driver->supported_change_flags, G_STRFUNC))
+    op = G_STRUCT_MEMBER(ChangeEndFunc, held->driver, op_offset);
+    if (!nmi_check_writable(held, func) || !nmi_check_supported(op != NULL, func) ||
+        !nmi_check_flags(flags, held->driver->supported_change_flags, func))
         return -1;
 
     NMI_DRIVER_LOCKED(held);
-    if (!held->driver->change_commit(held->driver_conn, flags, &error)) {
+    if (!op(held->driver_conn, flags, &error)) {
         nmi_error_dispatch(VIR_FROM_INTERFACE, error);
         return -1;
     }
     return 0;
 }
 
+int virInterfaceChangeCommit(virConnectPtr conn, unsigned int flags)
+{
+    return change_end(conn, G_STRUCT_OFFSET(NmifaceDriver, change_commit), flags, G_STRFUNC);
+}
+
 int virInterfaceChangeRollback(virConnectPtr conn, unsigned int flags)
 {
-    g_autoptr(virConnect) held = NULL;
-    g_autoptr(GError) error = NULL;
-
-    virResetLastError();
-    held = nmi_conn_acquire(conn, VIR_FROM_INTERFACE, G_STRFUNC);
-    if (held == NULL)
-        return -1;
-    if (!nmi_check_writable(held, G_STRFUNC) ||
-        !nmi_check_supported(held->driver->change_rollback != NULL, G_STRFUNC) ||
-        !nmi_check_flags(flags, held->driver->supported_change_flags, G_STRFUNC))
-        return -1;
-
-    NMI_DRIVER_LOCKED(held);
-    if (!held->driver->change_rollback(held->driver_conn, flags, &error)) {
-        nmi_error_dispatch(VIR_FROM_INTERFACE, error);
-        return -1;
-    }
-    return 0;
+    return change_end(conn, G_STRUCT_OFFSET(NmifaceDriver, change_rollback), flags, G_STRFUNC);
 }

@@ -148,52 +148,49 @@ int virInterfaceUndefine(virInterfacePtr iface)
     return 0;
 }
 
-int virInterfaceCreate(virInterfacePtr iface, unsigned int flags)
+typedef gboolean (*IfaceStateFunc)(NmifaceDriverConn *conn, const char *name, guint flags,
+                                   GError **error);
+
+/* Create and Destroy: the same checks around a different vtable entry, chosen by its offset in
+ * NmifaceDriver once the object is known to be alive. */
+static int iface_change_state(virInterfacePtr iface, gsize op_offset, gsize flags_offset,
+                              unsigned int flags, const char *func)
 {
     g_autoptr(virInterface) held = NULL;
     g_autoptr(GError) error = NULL;
     virConnectPtr conn;
+    IfaceStateFunc op;
 
     virResetLastError();
-    held = nmi_iface_acquire(iface, G_STRFUNC);
+    held = nmi_iface_acquire(iface, func);
     if (held == NULL)
         return -1;
     conn = held->conn;
-    if (!nmi_check_writable(conn, G_STRFUNC) ||
-        !nmi_check_supported(conn->driver->create != NULL, G_STRFUNC) ||
-        !nmi_check_flags(flags, conn->driver->supported_create_flags, G_STRFUNC))
+    op = G_STRUCT_MEMBER(IfaceStateFunc, conn->driver, op_offset);
+    if (!nmi_check_writable(conn, func) || !nmi_check_supported(op != NULL, func) ||
+        !nmi_check_flags(flags, G_STRUCT_MEMBER(guint, conn->driver, flags_offset), func))
         return -1;
 
     NMI_DRIVER_LOCKED(conn);
-    if (!conn->driver->create(conn->driver_conn, held->name, flags, &error)) {
+    if (!op(conn->driver_conn, held->name, flags, &error)) {
         nmi_error_dispatch(VIR_FROM_INTERFACE, error);
         return -1;
     }
     return 0;
 }
 
+int virInterfaceCreate(virInterfacePtr iface, unsigned int flags)
+{
+    return iface_change_state(iface, G_STRUCT_OFFSET(NmifaceDriver, create),
+                              G_STRUCT_OFFSET(NmifaceDriver, supported_create_flags), flags,
+                              G_STRFUNC);
+}
+
 int virInterfaceDestroy(virInterfacePtr iface, unsigned int flags)
 {
-    g_autoptr(virInterface) held = NULL;
-    g_autoptr(GError) error = NULL;
-    virConnectPtr conn;
-
-    virResetLastError();
-    held = nmi_iface_acquire(iface, G_STRFUNC);
-    if (held == NULL)
-        return -1;
-    conn = held->conn;
-    if (!nmi_check_writable(conn, G_STRFUNC) ||
-        !nmi_check_supported(conn->driver->destroy != NULL, G_STRFUNC) ||
-        !nmi_check_flags(flags, conn->driver->supported_destroy_flags, G_STRFUNC))
-        return -1;
-
-    NMI_DRIVER_LOCKED(conn);
-    if (!conn->driver->destroy(conn->driver_conn, held->name, flags, &error)) {
-        nmi_error_dispatch(VIR_FROM_INTERFACE, error);
-        return -1;
-    }
-    return 0;
+    return iface_change_state(iface, G_STRUCT_OFFSET(NmifaceDriver, destroy),
+                              G_STRUCT_OFFSET(NmifaceDriver, supported_destroy_flags), flags,
+                              G_STRFUNC);
 }
 
 int virInterfaceRef(virInterfacePtr iface)

@@ -488,6 +488,68 @@ static void test_all_in_one(Fixture *f, gconstpointer data)
     g_assert_null(txn_sh("nmcli con show br0-port >/dev/null 2>&1"));
 }
 
+/* The same promises through the driver's own entry points, as a libvirt caller makes them:
+ * define edits an inactive profile, destroy and undefine an active bridge, define and create a
+ * new bridge. */
+static void driver_ok(gboolean ok, GError *error)
+{
+    g_assert_no_error(error);
+    g_assert_true(ok);
+}
+
+static void test_driver(Fixture *f, gconstpointer data)
+{
+    static const char keep_xml[] = "<interface type='ethernet' name='tv1'>\n"
+                                   "  <start mode='none'/>\n"
+                                   "  <protocol family='ipv4'>\n"
+                                   "    <ip address='10.9.0.7' prefix='24'/>\n"
+                                   "  </protocol>\n"
+                                   "</interface>\n";
+    static const char br3_xml[] = "<interface type='bridge' name='br3'>\n"
+                                  "  <start mode='onboot'/>\n"
+                                  "  <protocol family='ipv4'>\n"
+                                  "    <ip address='10.7.0.1' prefix='24'/>\n"
+                                  "  </protocol>\n"
+                                  "  <bridge stp='off'/>\n"
+                                  "</interface>\n";
+    const NmifaceDriver *drv = nmi_nm_driver();
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *etc_before = etc_file("keep");
+    g_autofree char *addr = NULL;
+    GError *error = NULL;
+    NmifaceIfaceInfo *info;
+
+    begin(f, 0);
+    info = drv->define_xml(f->conn, keep_xml, 0, &error);
+    g_assert_no_error(error);
+    nmiface_iface_info_free(info);
+    driver_ok(drv->destroy(f->conn, "br0", 0, &error), error);
+    driver_ok(drv->undefine(f->conn, "br0", &error), error);
+    info = drv->define_xml(f->conn, br3_xml, 0, &error);
+    g_assert_no_error(error);
+    nmiface_iface_info_free(info);
+    driver_ok(drv->create(f->conn, "br3", 0, &error), error);
+    /* /etc untouched until Commit */
+    g_autofree char *etc_during = etc_file("keep");
+    g_assert_cmpstr(etc_during, ==, etc_before);
+    g_assert_nonnull(etc_file("br0"));
+    g_assert_null(etc_file("br3"));
+    if (!do_commit) {
+        rollback(f);
+        check_rolled_back(f, "driver rollback");
+        return;
+    }
+    commit(f);
+    g_assert_nonnull(strstr(etc_file("keep"), "10.9.0.7/24"));
+    g_assert_null(etc_file("br0"));
+    g_assert_null(etc_file("br0-port"));
+    g_assert_nonnull(etc_file("br3"));
+    reboot_nm();
+    addr = txn_sh_ok("nmcli -g ipv4.addresses con show keep");
+    g_assert_cmpstr(g_strstrip(addr), ==, "10.9.0.7/24");
+    g_assert_null(txn_sh("nmcli con show br0 >/dev/null 2>&1"));
+}
+
 /* An interrupted Commit or Rollback is finished by running it again: here the whole thing runs
  * a second time from the journal as it was when it started. */
 static void test_rerun(Fixture *f, gconstpointer data)
@@ -691,6 +753,7 @@ int main(int argc, char **argv)
     ADD("all-in-one", test_all_in_one);
     ADD("rerun", test_rerun);
     ADD("kill-beginner", test_kill_beginner);
+    ADD("driver", test_driver);
     g_test_add("/txn/late-commit/commit", Fixture, NULL, fixture_set_up, test_late_commit,
                fixture_tear_down);
     g_test_add("/txn/race/rollback", Fixture, NULL, fixture_set_up, test_race, fixture_tear_down);

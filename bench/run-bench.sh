@@ -13,7 +13,14 @@ shift
 results=$here/results
 conformance=$top/../shared/conformance/libvirt
 
-sections=(xmlconv)
+sections=(xmlconv driver transactions)
+
+# Profile counts and repetitions (override from the environment for a quick run).
+read -r -a driver_counts <<<"${NMIFACE_BENCH_DRIVER_COUNTS:-10 1000 4094}"
+driver_reps=${NMIFACE_BENCH_REPS:-5}
+read -r -a txn_counts <<<"${NMIFACE_BENCH_TXN_COUNTS:-10 100 1000}"
+txn_reps=${NMIFACE_BENCH_TXN_REPS:-3}
+nm_sandbox=$top/tests/realnm/nm-sandbox
 
 header() {
     local cc
@@ -42,6 +49,72 @@ section_xmlconv() {
     header "xmlconv: microseconds per parse+convert+format (bench/bench-xmlconv.c)"
     [ -d "$conformance" ] || echo "# ../shared/conformance is missing: generated input only"
     "$build/bench/bench-xmlconv" "${args[@]}"
+}
+
+nm_header() {
+    printf '# nm:        NetworkManager %s (sandboxed, tests/realnm/nm-sandbox); nmcli %s\n' \
+        "$(NetworkManager --version 2>/dev/null || echo unknown)" \
+        "$(nmcli --version 2>/dev/null | sed 's/.*version //')"
+}
+
+# Each profile count in its own fresh sandbox (bench/sandbox-bench.sh writes the keyfiles and
+# restarts NM, then measures); nothing of the host's network is touched.
+in_sandbox() {
+    local status=0
+    "$nm_sandbox" --timeout 120 "$@" || status=$?
+    [ $status -eq 0 ] || { echo "run-bench.sh: sandbox run failed ($status): $*" >&2; return 1; }
+}
+
+# Cold `nmiface iface-list --all` vs `nmcli -t -f NAME,TYPE,DEVICE connection show` (process
+# start to exit), warm ListAll and LookupByName+IsActive on one open connection.
+section_driver() {
+    header "driver: cold iface-list --all vs nmcli; warm ListAll and lookup (bench/sandbox-bench.sh, bench/bench-driver.c)"
+    nm_header
+    cat <<EOF
+# method: N inactive bridge profiles b1..bN with interface names, written as keyfiles before an
+#   NM restart, in a fresh sandbox per N (+ NM's lo profile; devices lo, eth0, eth1).
+#   cold: each command a fresh process, $driver_reps runs, median; wall_ms = date +%s%N around
+#   the process, rss_kb = /usr/bin/time %M (peak RSS, KiB); lines(b*) = profiles b* printed
+#   (nmcli loses some when the bus refuses its pending GetSettings calls). The --max-replies 32
+#   runs set the bus's max_replies_per_connection to 32 (dbus-daemon's default: 128).
+#   warm: bench-driver opens nm:///system once, one warm-up call, then 20 timed calls each;
+#   Peer.Ping = one D-Bus round trip to NM on the same bus, for comparison; the D-Bus call
+#   count comes from dbus-monitor (method calls to NM between the bench's marker pings).
+EOF
+    local n
+    for n in "${driver_counts[@]}"; do
+        echo
+        echo "## $n profiles (max-replies: default 128)"
+        in_sandbox -- "$here/sandbox-bench.sh" "$build" driver "$n" "$driver_reps"
+    done
+    for n in "${driver_counts[@]}"; do
+        [ "$n" -ge 1000 ] || continue
+        echo
+        echo "## $n profiles, --max-replies 32"
+        in_sandbox --max-replies 32 -- "$here/sandbox-bench.sh" "$build" driver "$n" \
+            "$driver_reps"
+    done
+}
+
+# ChangeBegin, one Undefine of an inactive interface, ChangeRollback (then the same with
+# ChangeCommit), through the API in one process and through the CLI, a fresh process per step.
+section_transactions() {
+    header "transactions: Begin / Undefine / Rollback|Commit (bench/sandbox-bench.sh, bench/bench-driver.c)"
+    nm_header
+    cat <<EOF
+# method: N inactive bridge profiles as in the driver section, a fresh sandbox per N.
+#   api: bench-driver on one open connection: Begin, LookupByName+Undefine(b1), Rollback; then
+#   the same with Commit (one run each).
+#   cli: nmiface iface-begin, iface-undefine bK, iface-rollback (then iface-commit), each step
+#   a fresh process (so each includes process start, module load and the connection's initial
+#   sync of all N profiles), $txn_reps runs each.
+EOF
+    local n
+    for n in "${txn_counts[@]}"; do
+        echo
+        echo "## $n profiles"
+        in_sandbox -- "$here/sandbox-bench.sh" "$build" txn "$n" "$txn_reps"
+    done
 }
 
 [ $# -gt 0 ] && sections=("$@")

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Warm timings of the NM driver through the public API, on one open connection. Runs only
+ * inside tests/realnm/nm-sandbox (NMIFACE_SANDBOX=1).
+ *
+ *   bench-driver list REPS NAME   ListAll (all flags) and LookupByName(NAME)+IsActive, REPS each
+ *   bench-driver txn NAME NAME2   Begin, Undefine(NAME), Rollback; then Begin, Undefine, Commit;
+ *                                 then Undefine(NAME2) outside a transaction
+ *
+ * Also times org.freedesktop.DBus.Peer.Ping to NM on a separate connection: the cost of one
+ * D-Bus round trip, to which a warm read call is compared. Around each timed loop it pings NM at
+ * the paths /bench/mark/<what>/start and .../end, so a dbus-monitor can count the driver's
+ * method calls in between.
+ */
+#include <gio/gio.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "nmiface/libvirt-interface.h"
+
+static GDBusConnection *bus;
+
+static double now_us(void)
+{
+    return (double)g_get_monotonic_time();
+}
+
+static void ping(const char *path)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) r = g_dbus_connection_call_sync(
+        bus, "org.freedesktop.NetworkManager", path, "org.freedesktop.DBus.Peer", "Ping", NULL,
+        NULL, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+    if (r == NULL) {
+        fprintf(stderr, "bench-driver: Ping: %s\n", error->message);
+        exit(1);
+    }
+}
+
+static void mark(const char *what, const char *edge)
+{
+    g_autofree char *path = g_strdup_printf("/bench/mark/%s/%s", what, edge);
+    ping(path);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void report(const char *what, double *t, int n, const char *extra)
+{
+    qsort(t, (size_t)n, sizeof(double), cmp_double);
+    printf("%-22s median %9.1f us  min %9.1f  max %9.1f  (n=%d)%s%s\n", what, t[n / 2], t[0],
+           t[n - 1], n, extra ? "  " : "", extra ? extra : "");
+}
+
+static void die_virt(const char *what)
+{
+    fprintf(stderr, "bench-driver: %s failed\n", what);
+    exit(1);
+}
+
+static int bench_list(virConnectPtr conn, int reps, const char *name)
+{
+    g_autofree double *t = g_new0(double, reps);
+    int count = -1;
+    char extra[64];
+
+    for (int i = 0; i < reps; i++) {
+        double t0 = now_us();
+        ping("/bench/ping");
+        t[i] = now_us() - t0;
+    }
+    report("Peer.Ping (1 RTT)", t, reps, NULL);
+
+    /* Warm-up: the first call after open also fetches nothing new, but page in the code. */
+    {
+        virInterfacePtr *ifaces = NULL;
+        int n = virConnectListAllInterfaces(conn, &ifaces, 0);
+        if (n < 0)
+            die_virt("virConnectListAllInterfaces");
+        for (int j = 0; j < n; j++)
+            virInterfaceFree(ifaces[j]);
+        free(ifaces);
+    }
+
+    mark("listall", "start");
+    for (int i = 0; i < reps; i++) {
+        virInterfacePtr *ifaces = NULL;
+        double t0 = now_us();
+        int n = virConnectListAllInterfaces(conn, &ifaces, 0);
+        t[i] = now_us() - t0;
+        if (n < 0)
+            die_virt("virConnectListAllInterfaces");
+        for (int j = 0; j < n; j++)
+            virInterfaceFree(ifaces[j]);
+        free(ifaces);
+        count = n;
+    }
+    mark("listall", "end");
+    snprintf(extra, sizeof(extra), "interfaces=%d", count);
+    report("ListAllInterfaces", t, reps, extra);
+
+    mark("lookup", "start");
+    for (int i = 0; i < reps; i++) {
+        double t0 = now_us();
+        virInterfacePtr iface = virInterfaceLookupByName(conn, name);
+        int active;
+        if (iface == NULL)
+            die_virt("virInterfaceLookupByName");
+        active = virInterfaceIsActive(iface);
+        t[i] = now_us() - t0;
+        if (active < 0)
+            die_virt("virInterfaceIsActive");
+        virInterfaceFree(iface);
+    }
+    mark("lookup", "end");
+    report("LookupByName+IsActive", t, reps, NULL);
+    return 0;
+}
+
+static void txn_round(virConnectPtr conn, const char *name, gboolean commit)
+{
+    double t0, t_begin, t_undef, t_end;
+    virInterfacePtr iface;
+
+    t0 = now_us();
+    if (virInterfaceChangeBegin(conn, 0) < 0)
+        die_virt("virInterfaceChangeBegin");
+    t_begin = now_us() - t0;
+
+    t0 = now_us();
+    iface = virInterfaceLookupByName(conn, name);
+    if (iface == NULL || virInterfaceUndefine(iface) < 0)
+        die_virt("virInterfaceUndefine");
+    virInterfaceFree(iface);
+    t_undef = now_us() - t0;
+
+    t0 = now_us();
+    if ((commit ? virInterfaceChangeCommit(conn, 0) : virInterfaceChangeRollback(conn, 0)) < 0)
+        die_virt(commit ? "virInterfaceChangeCommit" : "virInterfaceChangeRollback");
+    t_end = now_us() - t0;
+
+    printf("api  Begin %9.1f ms  Lookup+Undefine %8.1f ms  %-8s %9.1f ms\n", t_begin / 1000,
+           t_undef / 1000, commit ? "Commit" : "Rollback", t_end / 1000);
+}
+
+int main(int argc, char **argv)
+{
+    g_autoptr(GError) error = NULL;
+    virConnectPtr conn;
+    int ret = 0;
+
+    if (argc < 3) {
+        fprintf(stderr, "usage: bench-driver list REPS NAME | txn NAME NAME2\n");
+        return 2;
+    }
+    if (g_strcmp0(g_getenv("NMIFACE_SANDBOX"), "1") != 0) {
+        fprintf(stderr, "bench-driver: runs only inside tests/realnm/nm-sandbox\n");
+        return 77;
+    }
+    bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &error);
+    if (bus == NULL) {
+        fprintf(stderr, "bench-driver: %s\n", error->message);
+        return 1;
+    }
+    conn = virConnectOpen("nm:///system");
+    if (conn == NULL)
+        die_virt("virConnectOpen");
+
+    if (g_str_equal(argv[1], "list") && argc == 4) {
+        ret = bench_list(conn, atoi(argv[2]) > 0 ? atoi(argv[2]) : 20, argv[3]);
+    } else if (g_str_equal(argv[1], "txn") && argc == 4) {
+        double t0;
+        virInterfacePtr iface;
+
+        txn_round(conn, argv[2], FALSE);
+        txn_round(conn, argv[2], TRUE);
+        t0 = now_us();
+        iface = virInterfaceLookupByName(conn, argv[3]);
+        if (iface == NULL || virInterfaceUndefine(iface) < 0)
+            die_virt("virInterfaceUndefine");
+        virInterfaceFree(iface);
+        printf("api  no transaction: Lookup+Undefine %.1f ms\n", (now_us() - t0) / 1000);
+    } else {
+        fprintf(stderr, "usage: bench-driver list REPS NAME | txn NAME NAME2\n");
+        ret = 2;
+    }
+    virConnectClose(conn);
+    g_object_unref(bus);
+    return ret;
+}

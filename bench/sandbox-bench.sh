@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Runs inside tests/realnm/nm-sandbox (run-bench.sh starts it); prints result lines.
+#   sandbox-bench.sh BUILD driver N REPS   cold iface-list --all vs nmcli, warm ListAll, lookup
+#   sandbox-bench.sh BUILD txn N REPS      Begin/Undefine/Rollback and Begin/Undefine/Commit
+# N bridge profiles b1..bN (inactive, interface names) are written as keyfiles, then NM restarts.
+set -euo pipefail
+
+[ "${NMIFACE_SANDBOX:-}" = 1 ] || { echo "sandbox-bench.sh: only inside nm-sandbox" >&2; exit 77; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build=$1 mode=$2 n=$3 reps=$4
+nmiface=$build/src/tools/nmiface
+export NMIFACE_NM_TIMEOUT_MS=120000
+[ -x /usr/bin/time ] || { echo "sandbox-bench.sh: needs /usr/bin/time (Debian: time)" >&2; exit 1; }
+
+/usr/bin/python3 "$here/populate-profiles.py" /etc/NetworkManager/system-connections "$n"
+"$NMIFACE_SANDBOX_CTL" restart-nm >/dev/null
+"$NMIFACE_SANDBOX_CTL" wait-startup 60 >/dev/null || true
+# NM has read every keyfile once it answers; check with the raw D-Bus listing (not NMClient).
+seen=$(busctl --system call org.freedesktop.NetworkManager \
+    /org/freedesktop/NetworkManager/Settings org.freedesktop.NetworkManager.Settings \
+    ListConnections | awk '{print $2}')
+echo "# profiles: $n bridge profiles + lo; NM reports $seen connections"
+
+now_ns() { date +%s%N; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "-")}'; }
+
+# One cold run of CMD: prints "WALL_MS PEAK_RSS_KB LINES", LINES counting output lines that
+# match PATTERN (profiles b1..bN).
+cold() {
+    local pattern=$1 t0 t1 rss lines user sys
+    shift
+    t0=$(now_ns)
+    /usr/bin/time -o /tmp/bench-time.$$ -f '%M %U %S' "$@" >/tmp/bench-out.$$ 2>/dev/null
+    t1=$(now_ns)
+    read -r rss user sys < <(tail -n 1 /tmp/bench-time.$$)
+    lines=$(grep -cE "$pattern" /tmp/bench-out.$$ || true)
+    echo "$(((t1 - t0) / 1000000)) $rss $lines $(awk -v u="$user" -v s="$sys" 'BEGIN {print int((u + s) * 1000 + 0.5)}')"
+}
+
+section_driver() {
+    local i tool wall cpu rss lines mon
+    printf '%-8s %-7s %8s %8s %8s %10s %s\n' "profiles" "tool" "wall_ms" "cpu_ms" "rss_kb" \
+        "lines(b*)" "runs: wall_ms/lines"
+    for tool in nmiface nmcli; do
+        : >/tmp/bench-runs.$$
+        for ((i = 0; i < reps; i++)); do
+            if [ $tool = nmiface ]; then
+                cold '^ b[0-9]+ ' "$nmiface" iface-list --all >>/tmp/bench-runs.$$
+            else
+                cold '^b[0-9]+:' nmcli -t -f NAME,TYPE,DEVICE connection show >>/tmp/bench-runs.$$
+            fi
+        done
+        wall=$(awk '{print $1}' /tmp/bench-runs.$$ | median)
+        rss=$(awk '{print $2}' /tmp/bench-runs.$$ | median)
+        lines=$(awk '{print $3}' /tmp/bench-runs.$$ | median)
+        cpu=$(awk '{print $4}' /tmp/bench-runs.$$ | median)
+        printf '%-8s %-7s %8s %8s %8s %10s %s\n' "$n" "$tool" "$wall" "$cpu" "$rss" "$lines" \
+            "$(awk '{printf "%s/%s ", $1, $3}' /tmp/bench-runs.$$)"
+    done
+
+    # Warm: one connection, ListAll and Lookup+IsActive; dbus-monitor counts the driver's calls
+    # to NM between the bench's marker pings.
+    mon=/tmp/bench-mon.$$
+    dbus-monitor --system "type='method_call',destination='org.freedesktop.NetworkManager'" \
+        >"$mon" 2>/dev/null &
+    local mon_pid=$!
+    sleep 0.5
+    "$build/bench/bench-driver" list 20 "b$((n / 2 + 1))"
+    sleep 0.3
+    kill "$mon_pid" 2>/dev/null || true
+    wait "$mon_pid" 2>/dev/null || true
+    local what
+    for what in listall lookup; do
+        awk -v w="$what" '
+            /^method call/ {
+                if (index($0, "path=/bench/mark/" w "/start")) { on = 1; next }
+                if (index($0, "path=/bench/mark/" w "/end")) { on = 0; next }
+                if (on) { n++; k = $0; sub(/.*member=/, "", k); m[k]++ }
+            }
+            END {
+                printf "D-Bus calls to NM during 20 x %s: %d (%.2f per call):", w, n, n / 20
+                for (k in m) printf " %s=%d", k, m[k]
+                printf "\n"
+            }' "$mon"
+    done
+    rm -f "$mon" /tmp/bench-runs.$$ /tmp/bench-out.$$ /tmp/bench-time.$$
+}
+
+section_txn() {
+    local i t0 t1 b u e name
+    echo "# API (one process, bench-driver txn): Begin, LookupByName+Undefine, Rollback|Commit"
+    "$build/bench/bench-driver" txn b1 "b$n" 2>&1
+    echo "# CLI (each step a fresh nmiface process, cold): iface-begin, iface-undefine, iface-X"
+    for end in rollback commit; do
+        for ((i = 0; i < reps; i++)); do
+            name=b$((i + 2))
+            t0=$(now_ns); "$nmiface" iface-begin >/dev/null
+            t1=$(now_ns); b=$(((t1 - t0) / 1000000))
+            [ "$i$end" = 0rollback ] &&
+                echo "# journal /run/nmiface/transaction: $(stat -c %s /run/nmiface/transaction) bytes"
+            t0=$(now_ns); "$nmiface" iface-undefine "$name" >/dev/null
+            t1=$(now_ns); u=$(((t1 - t0) / 1000000))
+            t0=$(now_ns); "$nmiface" "iface-$end" >/dev/null 2>/tmp/bench-err.$$
+            t1=$(now_ns); e=$(((t1 - t0) / 1000000))
+            printf 'cli  iface-begin %7d ms  iface-undefine %7d ms  iface-%-8s %7d ms\n' \
+                "$b" "$u" "$end" "$e"
+            sed 's/^/    stderr: /' /tmp/bench-err.$$
+        done
+    done
+    # Sanity: after the commits, the committed undefines are gone and nothing else is.
+    echo "# after: $(busctl --system call org.freedesktop.NetworkManager \
+        /org/freedesktop/NetworkManager/Settings org.freedesktop.NetworkManager.Settings \
+        ListConnections | awk '{print $2}') connections (expected $((n + 1 - 2 - reps)))"
+    rm -f /tmp/bench-err.$$
+}
+
+"section_$mode"

@@ -142,7 +142,10 @@ static gboolean commit(NmifaceDriverConn *conn, GError **error)
     return nm_txn_storage_refresh(conn, error);
 }
 
-gboolean nm_txn_change_commit(NmifaceDriverConn *conn, guint flags, GError **error)
+/* Commit and Rollback run under the finish lock, so a client's and the watchdog's never
+ * interleave. */
+static gboolean finish(NmifaceDriverConn *conn, gboolean (*step)(NmifaceDriverConn *, GError **),
+                       GError **error)
 {
     g_autoptr(NmiTxnJournal) open = require_open(error);
     int lock;
@@ -153,10 +156,15 @@ gboolean nm_txn_change_commit(NmifaceDriverConn *conn, guint flags, GError **err
     if (open == NULL || (lock = nmi_txn_finish_lock(error)) < 0)
         return FALSE;
     ENTER(conn);
-    ok = commit(conn, error);
+    ok = step(conn, error);
     LEAVE(conn);
     nmi_txn_finish_unlock(lock);
     return ok;
+}
+
+gboolean nm_txn_change_commit(NmifaceDriverConn *conn, guint flags, GError **error)
+{
+    return finish(conn, commit, error);
 }
 
 static gboolean rollback(NmifaceDriverConn *conn, GError **error)
@@ -172,17 +180,5 @@ static gboolean rollback(NmifaceDriverConn *conn, GError **error)
 
 gboolean nm_txn_change_rollback(NmifaceDriverConn *conn, guint flags, GError **error)
 {
-    g_autoptr(NmiTxnJournal) open = require_open(error);
-    int lock;
-    gboolean ok;
-
-    /* Checked before the lock: without a transaction there is nothing to wait for (and a
-     * caller without rights on the run directory gets the plain answer). */
-    if (open == NULL || (lock = nmi_txn_finish_lock(error)) < 0)
-        return FALSE;
-    ENTER(conn);
-    ok = rollback(conn, error);
-    LEAVE(conn);
-    nmi_txn_finish_unlock(lock);
-    return ok;
+    return finish(conn, rollback, error);
 }

@@ -121,3 +121,13 @@ int td_skip(const char *why)
     fprintf(stderr, "skipped: %s\n", why);
     return 77;
 }
+
+NmifaceIfaceInfo *td_define(NmifaceDriverConn *conn, const char *xml)
+{
+    g_autoptr(GError) error = NULL;
+    NmifaceIfaceInfo *info = td_driver()->define_xml(conn, xml, 0, &error);
+
+    td_assert_no_error(error);
+    g_assert_nonnull(info);
+    return info;
+}

@@ -18,6 +18,9 @@ void td_run(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Same, returns the exit status and never fails. */
 int td_sh_status(char **out, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
+/* define_xml through the vtable; fails the test on an error. */
+NmifaceIfaceInfo *td_define(NmifaceDriverConn *conn, const char *xml);
+
 /* Names in a list_all result, sorted, joined by ','. */
 char *td_list_names(NmifaceDriverConn *conn, guint flags);
 gboolean td_listed(NmifaceDriverConn *conn, const char *name, guint flags);

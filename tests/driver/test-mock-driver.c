@@ -33,16 +33,6 @@ static const char *bridge2_xml = "<interface type='bridge' name='br0'>\n"
                                  "  </bridge>\n"
                                  "</interface>\n";
 
-static NmifaceIfaceInfo *define(NmifaceDriverConn *conn, const char *xml)
-{
-    g_autoptr(GError) error = NULL;
-    NmifaceIfaceInfo *info = td_driver()->define_xml(conn, xml, 0, &error);
-
-    td_assert_no_error(error);
-    g_assert_nonnull(info);
-    return info;
-}
-
 static char *inactive_xml(NmifaceDriverConn *conn, const char *name)
 {
     g_autoptr(GError) error = NULL;
@@ -93,7 +83,7 @@ static void test_bond_activation(void)
                              "  </bond>\n"
                              "</interface>\n";
     NmifaceDriverConn *conn = td_open();
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(conn, xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, xml);
     g_autoptr(GError) error = NULL;
     g_autofree char *live = NULL;
     gboolean active = FALSE;
@@ -127,7 +117,7 @@ static void test_vlan_activation(void)
                              "  </vlan>\n"
                              "</interface>\n";
     NmifaceDriverConn *conn = td_open();
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(conn, xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, xml);
     g_autoptr(GError) error = NULL;
     g_autofree char *back = inactive_xml(conn, "eth0.42");
 
@@ -144,7 +134,7 @@ static void test_vlan_activation(void)
 static void test_activation_failure_reason(void)
 {
     NmifaceDriverConn *conn = td_open();
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(conn, bridge0_xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, bridge0_xml);
     g_autoptr(GError) error = NULL;
 
     g_assert_true(mock_control_set_activation_outcome("br0", "fail:5", &error));
@@ -161,7 +151,7 @@ static void test_activation_failure_reason(void)
 static void check_fault(const char *method, const char *expect_in_message)
 {
     NmifaceDriverConn *conn = td_open();
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(conn, bridge0_xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, bridge0_xml);
     g_autofree char *before_xml = inactive_xml(conn, "br0");
     g_autofree char *before_ids = profile_ids(conn);
     g_autofree char *after_xml = NULL;
@@ -215,7 +205,7 @@ static gpointer drop_later(gpointer data)
 static void test_nm_vanishes_mid_call(void)
 {
     NmifaceDriverConn *conn = td_open();
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(conn, bridge0_xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, bridge0_xml);
     g_autoptr(GError) error = NULL;
     g_autoptr(GThread) thread = NULL;
     g_autoptr(NmifaceIfaceInfo) back = NULL;
@@ -255,7 +245,7 @@ static void test_slow_reply_times_out(void)
     gint64 start;
 
     td_assert_no_error(error);
-    info = define(conn, bridge0_xml);
+    info = td_define(conn, bridge0_xml);
     g_assert_true(mock_control_set_delay("ActivateConnection", 3000, &error));
     start = g_get_monotonic_time();
     g_assert_false(td_driver()->create(conn, "br0", 0, &error));
@@ -269,7 +259,7 @@ static void test_slow_reply_times_out(void)
     /* A profile changed elsewhere: the next listing waits for its settings, boundedly. */
     g_assert_true(mock_control_set_delay("GetSettings", 3000, &error));
     g_clear_pointer(&info, nmiface_iface_info_free);
-    info = define(other, bridge2_xml);
+    info = td_define(other, bridge2_xml);
     g_assert_false(td_driver()->list_all(conn, 0, &list, &error));
     g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_TIMEOUT);
     g_test_message("slow settings: %s", error->message);

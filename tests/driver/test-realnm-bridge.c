@@ -22,19 +22,9 @@ static const char *bridge_xml = "<interface type='bridge' name='br0'>\n"
                                 "  </bridge>\n"
                                 "</interface>\n";
 
-static NmifaceIfaceInfo *define(const char *xml)
-{
-    g_autoptr(GError) error = NULL;
-    NmifaceIfaceInfo *info = td_driver()->define_xml(conn, xml, 0, &error);
-
-    td_assert_no_error(error);
-    g_assert_nonnull(info);
-    return info;
-}
-
 static void test_define_bridge(void)
 {
-    g_autoptr(NmifaceIfaceInfo) info = define(bridge_xml);
+    g_autoptr(NmifaceIfaceInfo) info = td_define(conn, bridge_xml);
     g_autoptr(GError) error = NULL;
     g_autofree char *profiles = NULL;
     g_autofree char *ports = NULL;
@@ -103,7 +93,7 @@ static void test_drop_port(void)
                                   "  </bridge>\n"
                                   "</interface>\n";
     g_autofree char *uuid_before = td_sh("nmcli -g connection.uuid connection show br0");
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(one_port);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, one_port);
     g_autofree char *uuid_after = td_sh("nmcli -g connection.uuid connection show br0");
     g_autofree char *names =
         td_sh("nmcli -g NAME connection show | grep -v '^lo$' | sort | tr '\\n' ' '");
@@ -168,7 +158,7 @@ static void test_nested_ports(void)
                              "    </interface>\n"
                              "  </bridge>\n"
                              "</interface>\n";
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, xml);
     g_autoptr(GError) error = NULL;
     g_autofree char *roles =
         td_sh("nmcli -t -f connection.interface-name,connection.master,connection.slave-type "
@@ -201,7 +191,7 @@ static void test_bond_fails_clearly(void)
                              "    </interface>\n"
                              "  </bond>\n"
                              "</interface>\n";
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, xml);
     g_autoptr(GError) error = NULL;
     g_autofree char *opts = td_sh("nmcli -g bond.options connection show bond0");
     g_autofree char *back = NULL;
@@ -232,7 +222,7 @@ static void test_vlan_fails_clearly(void)
                              "    <interface name='bv0'/>\n"
                              "  </vlan>\n"
                              "</interface>\n";
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, xml);
     g_autoptr(GError) error = NULL;
     g_autofree char *vlan = td_sh("nmcli -g vlan.id,vlan.parent connection show bv0.42");
     g_autofree char *back = NULL;

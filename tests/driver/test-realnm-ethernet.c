@@ -19,16 +19,6 @@ static const char *static_xml = "<interface type='ethernet' name='veth0'>\n"
                                 "  </protocol>\n"
                                 "</interface>\n";
 
-static NmifaceIfaceInfo *define(const char *xml)
-{
-    g_autoptr(GError) error = NULL;
-    NmifaceIfaceInfo *info = td_driver()->define_xml(conn, xml, 0, &error);
-
-    td_assert_no_error(error);
-    g_assert_nonnull(info);
-    return info;
-}
-
 static char *nmcli_get(const char *fields, const char *profile)
 {
     return td_sh("nmcli -g %s connection show '%s'", fields, profile);
@@ -83,7 +73,7 @@ static void test_list_devices(void)
 
 static void test_define_static(void)
 {
-    g_autoptr(NmifaceIfaceInfo) info = define(static_xml);
+    g_autoptr(NmifaceIfaceInfo) info = td_define(conn, static_xml);
     g_autoptr(GError) error = NULL;
     g_autofree char *ip4 = nmcli_get("ipv4.method,ipv4.addresses,ipv4.gateway", "veth0");
     g_autofree char *ip6 = nmcli_get("ipv6.method", "veth0");
@@ -163,7 +153,7 @@ static void test_modify_keeps_uuid(void)
                              "  </protocol>\n"
                              "</interface>\n";
     g_autofree char *uuid_before = nmcli_get("connection.uuid", "veth0");
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, xml);
     g_autofree char *uuid_after = nmcli_get("connection.uuid", "veth0");
     g_autofree char *got =
         nmcli_get("ipv4.method,ipv4.ignore-auto-dns,ipv6.method,connection.autoconnect,"
@@ -196,7 +186,7 @@ static void test_ipv6_modes(void)
                                "    <dhcp/>\n"
                                "  </protocol>\n"
                                "</interface>\n";
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, xml);
     g_autofree char *got =
         nmcli_get("ipv4.method,ipv6.method,ipv6.addresses,ipv6.gateway", "veth0");
     g_autoptr(NmifaceIfaceInfo) info2 = NULL;
@@ -212,14 +202,14 @@ static void test_ipv6_modes(void)
     g_assert_true(td_driver()->destroy(conn, "veth0", 0, &error));
     td_assert_no_error(error);
 
-    info2 = define(dhcp6);
+    info2 = td_define(conn, dhcp6);
     got2 = nmcli_get("ipv6.method", "veth0");
     g_assert_cmpstr(got2, ==, "dhcp");
 }
 
 static void test_external_change_seen(void)
 {
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(static_xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, static_xml);
     g_autoptr(GError) error = NULL;
     g_autofree char *xml = NULL;
 
@@ -245,7 +235,7 @@ static void test_unexpressible_settings_survive(void)
     td_run("nmcli connection modify veth0 802-3-ethernet.wake-on-lan magic connection.zone "
            "trusted ipv4.dns-options rotate ipv4.dns 192.0.2.53 ethtool.feature-rx off "
            "connection.lldp enable");
-    info = define(static_xml);
+    info = td_define(conn, static_xml);
     got = nmcli_get("802-3-ethernet.wake-on-lan,connection.zone,ipv4.dns-options,ipv4.dns,"
                     "ethtool.feature-rx,connection.lldp,ipv4.addresses",
                     "veth0");
@@ -265,7 +255,7 @@ static void test_define_undefine_cycles(void)
                                                    "  </protocol>\n"
                                                    "</interface>\n",
                                                    address);
-            G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(xml);
+            G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, xml);
             g_autofree char *file = td_sh("grep -l '^interface-name=veth0$' " KEYFILE_DIR "/*");
             g_autofree char *keyfile = td_sh("cat '%s'", file);
             g_autofree char *all = td_sh("nmcli -t -f all connection show veth0");
@@ -293,7 +283,7 @@ static void test_define_undefine_cycles(void)
 
 static void test_undefine_keeps_up(void)
 {
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(static_xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, static_xml);
     g_autoptr(GError) error = NULL;
     g_autofree char *addr = NULL;
     g_autofree char *files = NULL;
@@ -330,7 +320,7 @@ static void test_undefine_keeps_up(void)
 
 static void test_undefine_inactive(void)
 {
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(static_xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, static_xml);
     g_autoptr(GError) error = NULL;
     g_autofree char *count = NULL;
 
@@ -342,7 +332,7 @@ static void test_undefine_inactive(void)
 
 static void test_nm_restart(void)
 {
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = define(static_xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, static_xml);
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) list = NULL;
     g_autoptr(NmifaceIfaceInfo) again = NULL;

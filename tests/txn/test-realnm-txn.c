@@ -232,6 +232,35 @@ static void check_rolled_back(Fixture *f, const char *what)
     txn_assert_same_snapshot(what, f->before, after);
 }
 
+/* Rollback and compare with the snapshot before Begin (FALSE: the scenario is over), or
+ * Commit (TRUE: the scenario goes on to check the committed state). */
+static gboolean finish(Fixture *f, gboolean do_commit, const char *what)
+{
+    if (!do_commit) {
+        rollback(f);
+        check_rolled_back(f, what);
+        return FALSE;
+    }
+    commit(f);
+    return TRUE;
+}
+
+static void assert_address(const char *profile, const char *address)
+{
+    g_autofree char *cmd = g_strdup_printf("nmcli -g ipv4.addresses con show %s", profile);
+    g_autofree char *addr = txn_sh_ok(cmd);
+
+    g_assert_cmpstr(g_strstrip(addr), ==, address);
+}
+
+static void assert_etc_has(const char *id, const char *text)
+{
+    g_autofree char *content = etc_file(id);
+
+    g_assert_nonnull(content);
+    g_assert_nonnull(strstr(content, text));
+}
+
 /* ---- scenarios --------------------------------------------------------------------------- */
 
 static void test_modify_inactive(Fixture *f, gconstpointer data)
@@ -240,25 +269,19 @@ static void test_modify_inactive(Fixture *f, gconstpointer data)
     g_autofree char *etc_before = etc_file("keep");
     g_autofree char *etc_during = NULL;
     g_autofree char *etc_after = NULL;
-    g_autofree char *addr = NULL;
 
     begin(f, 0);
     modify_keep(f, "10.9.0.2");
     etc_during = etc_file("keep");
     g_assert_cmpstr(etc_during, ==, etc_before); /* /etc untouched until Commit */
-    if (!do_commit) {
-        rollback(f);
-        check_rolled_back(f, "modify-inactive rollback");
+    if (!finish(f, do_commit, "modify-inactive rollback"))
         return;
-    }
-    commit(f);
     etc_after = etc_file("keep");
     g_assert_nonnull(strstr(etc_after, "10.9.0.2/24"));
     g_assert_false(g_file_test("/run/NetworkManager/system-connections/keep.nmconnection",
                                G_FILE_TEST_EXISTS));
     reboot_nm();
-    addr = txn_sh_ok("nmcli -g ipv4.addresses con show keep");
-    g_assert_cmpstr(g_strstrip(addr), ==, "10.9.0.2/24");
+    assert_address("keep", "10.9.0.2/24");
 }
 
 static void test_delete_inactive(Fixture *f, gconstpointer data)
@@ -272,12 +295,8 @@ static void test_delete_inactive(Fixture *f, gconstpointer data)
     delete_profile(f, "keep");
     etc_during = etc_file("keep");
     g_assert_cmpstr(etc_during, ==, etc_before);
-    if (!do_commit) {
-        rollback(f);
-        check_rolled_back(f, "delete-inactive rollback");
+    if (!finish(f, do_commit, "delete-inactive rollback"))
         return;
-    }
-    commit(f);
     g_assert_null(etc_file("keep"));
     names = txn_sh_ok("ls -A /run/NetworkManager/system-connections");
     g_assert_null(strstr(names, ".nmmeta"));
@@ -292,12 +311,8 @@ static void test_new_bridge(Fixture *f, gconstpointer data)
     begin(f, 0);
     add_bridge(f);
     g_assert_null(etc_file("br1"));
-    if (!do_commit) {
-        rollback(f);
-        check_rolled_back(f, "new-bridge rollback");
+    if (!finish(f, do_commit, "new-bridge rollback"))
         return;
-    }
-    commit(f);
     g_assert_nonnull(etc_file("br1"));
     g_assert_nonnull(etc_file("br1-port"));
     reboot_nm();
@@ -312,12 +327,8 @@ static void test_destroy_bridge(Fixture *f, gconstpointer data)
     begin(f, 0);
     /* NM 1.42 cannot restore a software bridge brought down inside a checkpoint. */
     g_free(txn_sh_ok("nmcli con down br0"));
-    if (!do_commit) {
-        rollback(f);
-        check_rolled_back(f, "destroy-bridge rollback");
+    if (!finish(f, do_commit, "destroy-bridge rollback"))
         return;
-    }
-    commit(f);
     txn_settle();
     state = txn_sh_ok("nmcli -g GENERAL.STATE con show br0");
     g_assert_cmpstr(g_strstrip(state), ==, "");
@@ -333,13 +344,9 @@ static void test_restart_nm(Fixture *f, gconstpointer data)
     add_bridge(f);
     /* NM forgets the checkpoint: the journal alone must do. */
     restart_nm(f);
-    if (!do_commit) {
-        rollback(f);
-        check_rolled_back(f, "restart-nm rollback");
+    if (!finish(f, do_commit, "restart-nm rollback"))
         return;
-    }
-    commit(f);
-    g_assert_nonnull(strstr(etc_file("keep"), "10.9.0.3/24"));
+    assert_etc_has("keep", "10.9.0.3/24");
     g_assert_nonnull(etc_file("br1"));
 }
 
@@ -349,7 +356,6 @@ static void test_reboot(Fixture *f, gconstpointer data)
     g_autofree char *etc_before = txn_sh_ok("cd /etc/NetworkManager/system-connections && "
                                             "for f in *; do echo \"-- $f\"; cat \"$f\"; done");
     g_autofree char *etc_after = NULL;
-    g_autofree char *addr = NULL;
     g_autoptr(GError) error = NULL;
 
     begin(f, 0);
@@ -359,8 +365,7 @@ static void test_reboot(Fixture *f, gconstpointer data)
     reboot_nm();
     set_boot_id("boot-2\n"); /* a reboot is a new boot: the journal in /run is stale */
     g_assert_true(nmi_sync(f->conn, &error));
-    addr = txn_sh_ok("nmcli -g ipv4.addresses con show keep");
-    g_assert_cmpstr(g_strstrip(addr), ==, "10.9.0.1/24");
+    assert_address("keep", "10.9.0.1/24");
     g_assert_null(txn_sh("nmcli con show br1 >/dev/null 2>&1"));
     g_free(txn_sh_ok("nmcli con show br0-port >/dev/null"));
     etc_after = txn_sh_ok("cd /etc/NetworkManager/system-connections && "
@@ -417,22 +422,16 @@ static void test_modify_active(Fixture *f, gconstpointer data)
     gboolean do_commit = GPOINTER_TO_INT(data);
     g_autofree char *etc_before = etc_file("br0");
     g_autofree char *etc_during = NULL;
-    g_autofree char *addr = NULL;
 
     begin(f, 0);
     modify_bridge_and_restart(f);
     etc_during = etc_file("br0");
     g_assert_cmpstr(etc_during, ==, etc_before);
-    if (!do_commit) {
-        rollback(f);
-        check_rolled_back(f, "modify-active rollback");
+    if (!finish(f, do_commit, "modify-active rollback"))
         return;
-    }
-    commit(f);
-    g_assert_nonnull(strstr(etc_file("br0"), "10.8.0.9/24"));
+    assert_etc_has("br0", "10.8.0.9/24");
     reboot_nm();
-    addr = txn_sh_ok("nmcli -g ipv4.addresses con show br0");
-    g_assert_cmpstr(g_strstrip(addr), ==, "10.8.0.9/24");
+    assert_address("br0", "10.8.0.9/24");
 }
 
 static void test_undefine_active(Fixture *f, gconstpointer data)
@@ -447,12 +446,8 @@ static void test_undefine_active(Fixture *f, gconstpointer data)
     undefine_active(f, "br0");
     etc_during = etc_file("br0");
     g_assert_cmpstr(etc_during, ==, etc_before);
-    if (!do_commit) {
-        rollback(f);
-        check_rolled_back(f, "undefine-active rollback");
+    if (!finish(f, do_commit, "undefine-active rollback"))
         return;
-    }
-    commit(f);
     g_assert_null(etc_file("br0"));
     g_assert_null(etc_file("br0-port"));
     state = txn_sh_ok("nmcli -g GENERAL.STATE con show br0");
@@ -464,7 +459,6 @@ static void test_undefine_active(Fixture *f, gconstpointer data)
 static void test_all_in_one(Fixture *f, gconstpointer data)
 {
     gboolean do_commit = GPOINTER_TO_INT(data);
-    g_autofree char *addr = NULL;
 
     begin(f, 0);
     modify_keep(f, "10.9.0.6");
@@ -472,19 +466,14 @@ static void test_all_in_one(Fixture *f, gconstpointer data)
     modify_bridge_and_restart(f);
     g_free(txn_sh_ok("nmcli con down br0"));
     delete_profile(f, "br0-port");
-    if (!do_commit) {
-        rollback(f);
-        check_rolled_back(f, "all-in-one rollback");
+    if (!finish(f, do_commit, "all-in-one rollback"))
         return;
-    }
-    commit(f);
-    g_assert_nonnull(strstr(etc_file("keep"), "10.9.0.6/24"));
-    g_assert_nonnull(strstr(etc_file("br0"), "10.8.0.9/24"));
+    assert_etc_has("keep", "10.9.0.6/24");
+    assert_etc_has("br0", "10.8.0.9/24");
     g_assert_nonnull(etc_file("br1"));
     g_assert_null(etc_file("br0-port"));
     reboot_nm();
-    addr = txn_sh_ok("nmcli -g ipv4.addresses con show keep");
-    g_assert_cmpstr(g_strstrip(addr), ==, "10.9.0.6/24");
+    assert_address("keep", "10.9.0.6/24");
     g_assert_null(txn_sh("nmcli con show br0-port >/dev/null 2>&1"));
 }
 
@@ -515,7 +504,6 @@ static void test_driver(Fixture *f, gconstpointer data)
     const NmifaceDriver *drv = nmi_nm_driver();
     gboolean do_commit = GPOINTER_TO_INT(data);
     g_autofree char *etc_before = etc_file("keep");
-    g_autofree char *addr = NULL;
     GError *error = NULL;
     NmifaceIfaceInfo *info;
 
@@ -534,19 +522,14 @@ static void test_driver(Fixture *f, gconstpointer data)
     g_assert_cmpstr(etc_during, ==, etc_before);
     g_assert_nonnull(etc_file("br0"));
     g_assert_null(etc_file("br3"));
-    if (!do_commit) {
-        rollback(f);
-        check_rolled_back(f, "driver rollback");
+    if (!finish(f, do_commit, "driver rollback"))
         return;
-    }
-    commit(f);
-    g_assert_nonnull(strstr(etc_file("keep"), "10.9.0.7/24"));
+    assert_etc_has("keep", "10.9.0.7/24");
     g_assert_null(etc_file("br0"));
     g_assert_null(etc_file("br0-port"));
     g_assert_nonnull(etc_file("br3"));
     reboot_nm();
-    addr = txn_sh_ok("nmcli -g ipv4.addresses con show keep");
-    g_assert_cmpstr(g_strstrip(addr), ==, "10.9.0.7/24");
+    assert_address("keep", "10.9.0.7/24");
     g_assert_null(txn_sh("nmcli con show br0 >/dev/null 2>&1"));
 }
 
@@ -654,13 +637,9 @@ static void test_kill_beginner(Fixture *f, gconstpointer data)
     g_assert_nonnull(journal);
     g_assert_cmpint(journal->phase, ==, NMI_TXN_PHASE_OPEN);
     modify_keep(f, "10.9.0.8");
-    if (!do_commit) {
-        rollback(f);
-        check_rolled_back(f, "rollback after the beginner was killed");
+    if (!finish(f, do_commit, "rollback after the beginner was killed"))
         return;
-    }
-    commit(f);
-    g_assert_nonnull(strstr(etc_file("keep"), "10.9.0.8/24"));
+    assert_etc_has("keep", "10.9.0.8/24");
 }
 
 /* Commit after the deadline: rolled back (by Commit itself or the watchdog), never committed. */

@@ -9,6 +9,7 @@
  */
 
 #include "iface-nm.h"
+#include "iface-xml-private.h"
 
 #include <linux/if_ether.h>
 
@@ -33,7 +34,8 @@ gboolean nmi_bridge_delay_to_nm(const char *delay, guint *out)
     char *end = NULL;
     double seconds;
 
-    if (delay == NULL || !g_ascii_isdigit(delay[0]))
+    /* the validator's syntax, so every delay the parser accepts converts */
+    if (!nmi_bridge_delay_is_valid(delay))
         return FALSE;
     seconds = g_ascii_strtod(delay, &end);
     if (end == NULL || *end != '\0' || !(seconds >= 0.0))

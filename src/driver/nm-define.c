@@ -166,15 +166,7 @@ NmifaceIfaceInfo *nmi_define_xml(NmifaceDriverConn *conn, const char *xml, guint
         return NULL;
 
     if (!apply(conn, current, result, log, &local)) {
-        g_autoptr(GError) undo_error = NULL;
-
-        if (!nmi_undo_log_rollback(conn, log, &undo_error)) {
-            g_set_error(error, NMIFACE_ERROR, local->code, "%s (and %s)", local->message,
-                        undo_error->message);
-            return NULL;
-        }
-        g_propagate_prefixed_error(error, g_steal_pointer(&local),
-                                   "cannot define interface '%s': ", def->name);
+        nmi_undo_log_fail(conn, log, g_steal_pointer(&local), "define", def->name, error);
         return NULL;
     }
     return nmi_lookup_by_name(conn, def->name, error);

@@ -140,8 +140,7 @@ static const NmifaceDriver nm_driver = {
     .create = drv_create,
     .destroy = drv_destroy,
     .is_active = drv_is_active,
-    /* Transactions come with the journal (checkpoints + profile journal); until then the host
-     * answers VIR_ERR_NO_SUPPORT. */
+    /* checkpoint + journal: docs/transactions.md */
     .change_begin = nm_txn_change_begin,
     .change_commit = nm_txn_change_commit,
     .change_rollback = nm_txn_change_rollback,

@@ -170,6 +170,10 @@ void nmi_undo_log_free(NmiUndoLog *log);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiUndoLog, nmi_undo_log_free)
 /* Takes back every step recorded, newest first; reports the first failure in @error. */
 gboolean nmi_undo_log_rollback(NmifaceDriverConn *conn, NmiUndoLog *log, GError **error);
+/* A write of @verb ("define") on @name failed with @failure (taken): take back the earlier
+ * writes and report both, with the interface as context. */
+void nmi_undo_log_fail(NmifaceDriverConn *conn, NmiUndoLog *log, GError *failure,
+                       const char *verb, const char *name, GError **error);
 
 /* A profile as it was when a write began: the mirror may change under a call (its entries are
  * refetched or freed as NM's signals arrive), so writers work on copies. */

@@ -216,7 +216,7 @@ gboolean nmi_undo_log_rollback(NmifaceDriverConn *conn, NmiUndoLog *log, GError 
         case UNDO_READD_DELETED:
             path = add_raw(conn, step->before,
                            (step->was_unsaved ? NM_SETTINGS_ADD_CONNECTION2_FLAG_IN_MEMORY
-                                              : NM_SETTINGS_ADD_CONNECTION2_FLAG_TO_DISK) |
+                                              : conn->storage.add_flags) |
                                NM_SETTINGS_ADD_CONNECTION2_FLAG_BLOCK_AUTOCONNECT,
                            &local);
             ok = path != NULL;
@@ -232,4 +232,18 @@ gboolean nmi_undo_log_rollback(NmifaceDriverConn *conn, NmiUndoLog *log, GError 
         return FALSE;
     }
     return TRUE;
+}
+
+void nmi_undo_log_fail(NmifaceDriverConn *conn, NmiUndoLog *log, GError *failure,
+                       const char *verb, const char *name, GError **error)
+{
+    g_autoptr(GError) local = failure;
+    g_autoptr(GError) undo_error = NULL;
+
+    if (!nmi_undo_log_rollback(conn, log, &undo_error))
+        g_set_error(error, NMIFACE_ERROR, local->code, "cannot %s interface '%s': %s (and %s)",
+                    verb, name, local->message, undo_error->message);
+    else
+        g_set_error(error, NMIFACE_ERROR, local->code, "cannot %s interface '%s': %s", verb,
+                    name, local->message);
 }

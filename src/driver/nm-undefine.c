@@ -104,15 +104,7 @@ gboolean nmi_undefine(NmifaceDriverConn *conn, const char *name, GError **error)
         else
             ok = nm_txn_profile_delete(conn, p, log, &local);
         if (!ok) {
-            g_autoptr(GError) undo_error = NULL;
-
-            if (!nmi_undo_log_rollback(conn, log, &undo_error)) {
-                g_set_error(error, NMIFACE_ERROR, local->code, "%s (and %s)", local->message,
-                            undo_error->message);
-                return FALSE;
-            }
-            g_propagate_prefixed_error(error, g_steal_pointer(&local),
-                                       "cannot undefine interface '%s': ", name);
+            nmi_undo_log_fail(conn, log, g_steal_pointer(&local), "undefine", name, error);
             return FALSE;
         }
     }

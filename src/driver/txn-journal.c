@@ -266,11 +266,17 @@ NmiTxnJournal *nmi_txn_journal_from_data(const char *data, gsize length, GError 
 
 /* ---- files ------------------------------------------------------------------------------ */
 
-/* @what is a phrase such as "cannot create the run directory", followed by @path. */
-static void set_errno_error(GError **error, int errsv, const char *what, const char *path)
+/* A system call failed with @errsv: the message from @format, then strerror. */
+G_GNUC_PRINTF(3, 4)
+static void set_errno_error(GError **error, int errsv, const char *format, ...)
 {
-    g_set_error(error, NMIFACE_ERROR, VIR_ERR_SYSTEM_ERROR, "%s %s: %s", what, path,
-                g_strerror(errsv));
+    g_autofree char *what = NULL;
+    va_list args;
+
+    va_start(args, format);
+    what = g_strdup_vprintf(format, args);
+    va_end(args);
+    g_set_error(error, NMIFACE_ERROR, VIR_ERR_SYSTEM_ERROR, "%s: %s", what, g_strerror(errsv));
 }
 
 static gboolean check_run_dir(const char *dir, GError **error)
@@ -278,7 +284,7 @@ static gboolean check_run_dir(const char *dir, GError **error)
     struct stat st;
 
     if (lstat(dir, &st) != 0) {
-        set_errno_error(error, errno, "cannot inspect the run directory", dir);
+        set_errno_error(error, errno, "cannot inspect the run directory %s", dir);
         return FALSE;
     }
     /* Someone else's directory, or a symlink to one, could feed us a forged journal or make
@@ -315,7 +321,7 @@ char *nmi_txn_run_dir(GError **error)
     g_autofree char *dir = run_dir_path();
 
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        set_errno_error(error, errno, "cannot create the run directory", dir);
+        set_errno_error(error, errno, "cannot create the run directory %s", dir);
         return NULL;
     }
     if (!check_run_dir(dir, error))
@@ -362,20 +368,20 @@ static char *write_temp(const char *dir, const NmiTxnJournal *journal, GError **
     int errsv;
 
     if (fd < 0) {
-        set_errno_error(error, errno, "cannot create", path);
+        set_errno_error(error, errno, "cannot create %s", path);
         return NULL;
     }
     if (!write_all(fd, data, length) || fsync(fd) != 0) {
         errsv = errno;
         close(fd);
         unlink(path);
-        set_errno_error(error, errsv, "cannot write", path);
+        set_errno_error(error, errsv, "cannot write %s", path);
         return NULL;
     }
     if (close(fd) != 0) {
         errsv = errno;
         unlink(path);
-        set_errno_error(error, errsv, "cannot write", path);
+        set_errno_error(error, errsv, "cannot write %s", path);
         return NULL;
     }
     return g_steal_pointer(&path);
@@ -406,7 +412,7 @@ static NmiTxnJournal *read_journal(const char *path, gboolean *absent, GError **
         return NULL;
     }
     if (fd < 0) {
-        set_errno_error(error, errno, "cannot open the transaction journal", path);
+        set_errno_error(error, errno, "cannot open the transaction journal %s", path);
         return NULL;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
@@ -422,7 +428,7 @@ static NmiTxnJournal *read_journal(const char *path, gboolean *absent, GError **
             int errsv = errno;
 
             close(fd);
-            set_errno_error(error, errsv, "cannot read the transaction journal", path);
+            set_errno_error(error, errsv, "cannot read the transaction journal %s", path);
             return NULL;
         }
         g_string_append_len(data, buf, n);
@@ -483,7 +489,7 @@ static gboolean drop_if_stale(const char *path, GError **error)
     if (boot_id == NULL)
         return FALSE;
     if (g_strcmp0(old->boot_id, boot_id) != 0 && unlink(path) != 0 && errno != ENOENT) {
-        set_errno_error(error, errno, "cannot remove the stale journal", path);
+        set_errno_error(error, errno, "cannot remove the stale journal %s", path);
         return FALSE;
     }
     return TRUE;
@@ -513,7 +519,7 @@ gboolean nmi_txn_journal_publish(const NmiTxnJournal *journal, GError **error)
         return FALSE;
     }
     if (rc != 0) {
-        set_errno_error(error, errsv, "cannot publish the transaction journal", path);
+        set_errno_error(error, errsv, "cannot publish the transaction journal %s", path);
         return FALSE;
     }
     sync_dir(dir);
@@ -536,7 +542,7 @@ gboolean nmi_txn_journal_update(const NmiTxnJournal *journal, GError **error)
         int errsv = errno;
 
         unlink(temp);
-        set_errno_error(error, errsv, "cannot update the transaction journal", path);
+        set_errno_error(error, errsv, "cannot update the transaction journal %s", path);
         return FALSE;
     }
     sync_dir(dir);
@@ -560,7 +566,7 @@ NmiTxnJournal *nmi_txn_journal_load(GError **error)
         return NULL;
     if (g_strcmp0(journal->boot_id, boot_id) != 0) {
         if (unlink(path) != 0 && errno != ENOENT) {
-            set_errno_error(error, errno, "cannot remove the stale journal", path);
+            set_errno_error(error, errno, "cannot remove the stale journal %s", path);
             return NULL;
         }
         return NULL;
@@ -582,7 +588,7 @@ gboolean nmi_txn_journal_remove(const char *id, GError **error)
     if (g_strcmp0(current->id, id) != 0)
         return TRUE; /* someone else's transaction now: ours is gone already */
     if (unlink(path) != 0 && errno != ENOENT) {
-        set_errno_error(error, errno, "cannot remove the transaction journal", path);
+        set_errno_error(error, errno, "cannot remove the transaction journal %s", path);
         return FALSE;
     }
     return TRUE;
@@ -599,13 +605,13 @@ int nmi_txn_finish_lock(GError **error)
     path = g_build_filename(dir, "finish.lock", NULL);
     fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        set_errno_error(error, errno, "cannot open the lock", path);
+        set_errno_error(error, errno, "cannot open the lock %s", path);
         return -1;
     }
     while (flock(fd, LOCK_EX) != 0) {
         if (errno == EINTR)
             continue;
-        set_errno_error(error, errno, "cannot take the lock", path);
+        set_errno_error(error, errno, "cannot take the lock %s", path);
         close(fd);
         return -1;
     }

@@ -10,20 +10,6 @@
 #include "shell.h"
 #include "xml-util.h"
 
-static char *get_inactive_xml(virInterfacePtr iface)
-{
-    char *desc = virInterfaceGetXMLDesc(iface, VIR_INTERFACE_XML_INACTIVE);
-    char *copy;
-
-    if (desc == NULL) {
-        nmi_save_error();
-        return NULL;
-    }
-    copy = g_strdup(desc);
-    free(desc);
-    return copy;
-}
-
 static gboolean is_moved_element(xmlNodePtr node)
 {
     return node->type == XML_ELEMENT_NODE && (xmlStrEqual(node->name, (const xmlChar *)"mac") ||
@@ -99,10 +85,12 @@ static gboolean find_master(virConnectPtr conn, const char *if_name, char **mast
         g_autoptr(xmlXPathContext) ctxt = NULL;
         g_autofree char *xml = NULL;
 
-        if (*master != NULL || g_strcmp0(name, if_name) == 0)
+        if (*master != NULL)
+            break;
+        if (g_strcmp0(name, if_name) == 0)
             continue;
         /* One that went away meanwhile holds no port. */
-        if ((xml = get_inactive_xml(ifaces[i])) == NULL) {
+        if ((xml = nmi_iface_inactive_xml(ifaces[i])) == NULL) {
             nmi_reset_error();
             continue;
         }
@@ -160,7 +148,7 @@ static gboolean cmd_iface_bridge(NmiShell *shell, const NmiCmd *cmd)
         return FALSE;
     nostart = nmi_cmd_opt_bool(cmd, "no-start");
 
-    if ((if_xml = get_inactive_xml(if_handle)) == NULL)
+    if ((if_xml = nmi_iface_inactive_xml(if_handle)) == NULL)
         return FALSE;
     if ((doc = nmi_xml_parse(if_xml, FALSE, &ctxt)) == NULL) {
         nmi_error("Failed to parse configuration of %s", if_name);
@@ -292,7 +280,7 @@ static gboolean cmd_iface_unbridge(NmiShell *shell, const NmiCmd *cmd)
 
     nostart = nmi_cmd_opt_bool(cmd, "no-start");
 
-    if ((br_xml = get_inactive_xml(br_handle)) == NULL)
+    if ((br_xml = nmi_iface_inactive_xml(br_handle)) == NULL)
         return FALSE;
     if ((doc = nmi_xml_parse(br_xml, FALSE, &ctxt)) == NULL) {
         nmi_error("Failed to parse configuration of %s", br_name);

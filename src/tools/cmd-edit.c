@@ -9,20 +9,6 @@
 #include "editor.h"
 #include "shell.h"
 
-static char *get_inactive_xml(virInterfacePtr iface)
-{
-    char *desc = virInterfaceGetXMLDesc(iface, VIR_INTERFACE_XML_INACTIVE);
-    char *copy;
-
-    if (desc == NULL) {
-        nmi_save_error();
-        return NULL;
-    }
-    copy = g_strdup(desc);
-    free(desc);
-    return copy;
-}
-
 static void remove_temp_file(char *filename)
 {
     if (filename == NULL)
@@ -48,7 +34,7 @@ static gboolean cmd_iface_edit(NmiShell *shell, const NmiCmd *cmd)
         return FALSE;
     conn = nmi_shell_connect(shell);
 
-    if ((doc = get_inactive_xml(iface)) == NULL)
+    if ((doc = nmi_iface_inactive_xml(iface)) == NULL)
         return FALSE;
     if ((tmp = nmi_edit_write_temp_file(doc)) == NULL)
         return FALSE;
@@ -71,7 +57,7 @@ reedit:
         const char *msg = NULL;
 
         /* Someone may have changed it meanwhile; do not overwrite their change blindly. */
-        if ((doc_reread = get_inactive_xml(iface)) == NULL)
+        if ((doc_reread = nmi_iface_inactive_xml(iface)) == NULL)
             return FALSE;
         if (!g_str_equal(doc, doc_reread)) {
             msg = "The XML configuration was changed by another user.";

@@ -119,7 +119,7 @@ static gboolean cmd_iface_list(NmiShell *shell, const NmiCmd *cmd)
     virConnectPtr conn;
 
     if (all && inactive) {
-        nmi_error("Options --%s and --%s are mutually exclusive", "all", "inactive");
+        nmi_error("%s", "Options --all and --inactive are mutually exclusive");
         return FALSE;
     }
     if (inactive)

@@ -230,7 +230,7 @@ int nmi_cmd_opt_string(const NmiCmd *cmd, const char *name, const char **value)
     if (!cmd->present[i])
         return 0;
     if (cmd->values[i] == NULL || cmd->values[i][0] == '\0') {
-        nmi_error("Failed to get option '%s': %s", name, "Option argument is empty");
+        nmi_error("Failed to get option '%s': Option argument is empty", name);
         return -1;
     }
     *value = cmd->values[i];

@@ -14,8 +14,7 @@ static gboolean cmd_iface_begin(NmiShell *shell, const NmiCmd *cmd)
         return FALSE;
     /* As every virsh --timeout, zero is refused rather than read as "no timeout". */
     if (rc > 0 && timeout == 0) {
-        nmi_error("Numeric value '%u' for <%s> option is malformed or out of range", timeout,
-                  "timeout");
+        nmi_error("Numeric value '%u' for <timeout> option is malformed or out of range", timeout);
         return FALSE;
     }
 

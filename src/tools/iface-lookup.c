@@ -68,3 +68,17 @@ virInterfacePtr nmi_iface_from_opt(NmiShell *shell, const NmiCmd *cmd, const cha
         nmi_error("failed to get interface '%s'", word);
     return iface;
 }
+
+char *nmi_iface_inactive_xml(virInterfacePtr iface)
+{
+    char *desc = virInterfaceGetXMLDesc(iface, VIR_INTERFACE_XML_INACTIVE);
+    char *copy;
+
+    if (desc == NULL) {
+        nmi_save_error();
+        return NULL;
+    }
+    copy = g_strdup(desc);
+    free(desc);
+    return copy;
+}

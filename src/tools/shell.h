@@ -109,6 +109,9 @@ gboolean nmi_looks_like_mac(const char *str);
 virInterfacePtr nmi_iface_from_opt(NmiShell *shell, const NmiCmd *cmd, const char *optname,
                                    const char **name, NmiLookupFlags flags);
 
+/* The inactive XML as a g_malloc'd string, or NULL with the library's error saved. */
+char *nmi_iface_inactive_xml(virInterfacePtr iface);
+
 void nmi_iface_unref(virInterface *iface);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virInterface, nmi_iface_unref)
 

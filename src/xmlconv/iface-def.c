@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Construction, destruction and enum names of the typed interface definition. */
+/* Construction and destruction of the typed interface definition (enum names: iface-enums.c). */
 
 #include "iface-def.h"
 
@@ -68,80 +68,4 @@ void nmi_iface_def_free(NmiIfaceDef *def)
     g_free(def->vlan_parent);
     g_ptr_array_unref(def->ports);
     g_free(def);
-}
-
-const char *nmi_iface_type_to_string(NmiIfaceType type)
-{
-    switch (type) {
-    case NMI_IFACE_ETHERNET:
-        return "ethernet";
-    case NMI_IFACE_BRIDGE:
-        return "bridge";
-    case NMI_IFACE_BOND:
-        return "bond";
-    case NMI_IFACE_VLAN:
-        return "vlan";
-    }
-    return NULL;
-}
-
-const char *nmi_start_mode_to_string(NmiStartMode mode)
-{
-    switch (mode) {
-    case NMI_START_UNSPECIFIED:
-        return NULL;
-    case NMI_START_NONE:
-        return "none";
-    case NMI_START_ONBOOT:
-        return "onboot";
-    case NMI_START_HOTPLUG:
-        return "hotplug";
-    }
-    return NULL;
-}
-
-const char *nmi_bond_mode_to_string(NmiBondMode mode)
-{
-    switch (mode) {
-    case NMI_BOND_MODE_UNSPECIFIED:
-        return NULL;
-    case NMI_BOND_MODE_BALANCE_RR:
-        return "balance-rr";
-    case NMI_BOND_MODE_ACTIVE_BACKUP:
-        return "active-backup";
-    case NMI_BOND_MODE_BALANCE_XOR:
-        return "balance-xor";
-    case NMI_BOND_MODE_BROADCAST:
-        return "broadcast";
-    case NMI_BOND_MODE_8023AD:
-        return "802.3ad";
-    case NMI_BOND_MODE_BALANCE_TLB:
-        return "balance-tlb";
-    case NMI_BOND_MODE_BALANCE_ALB:
-        return "balance-alb";
-    }
-    return NULL;
-}
-
-const char *nmi_link_state_to_string(NmiLinkState state)
-{
-    switch (state) {
-    case NMI_LINK_STATE_UNSPECIFIED:
-        return NULL;
-    case NMI_LINK_STATE_UNKNOWN:
-        return "unknown";
-    case NMI_LINK_STATE_NOTPRESENT:
-        return "notpresent";
-    case NMI_LINK_STATE_DOWN:
-        return "down";
-    case NMI_LINK_STATE_LOWERLAYERDOWN:
-        return "lowerlayerdown";
-    case NMI_LINK_STATE_TESTING:
-        return "testing";
-    case NMI_LINK_STATE_DORMANT:
-        return "dormant";
-    case NMI_LINK_STATE_UP:
-        return "up";
-    }
-    return NULL;
 }

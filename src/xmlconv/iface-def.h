@@ -81,12 +81,12 @@ typedef struct {
 } NmiIpAddr;
 
 typedef struct {
-    gboolean is_ipv6;        /* family='ipv6', else 'ipv4' */
-    gboolean dhcp;           /* <dhcp/> present */
+    gboolean is_ipv6;         /* family='ipv6', else 'ipv4' */
+    gboolean dhcp;            /* <dhcp/> present */
     NmiTristate dhcp_peerdns; /* <dhcp peerdns=''/> */
-    gboolean autoconf;       /* <autoconf/>, ipv6 only */
-    GPtrArray *ips;          /* NmiIpAddr*, in document order */
-    char *gateway;           /* <route gateway=''/>, NULL when absent */
+    gboolean autoconf;        /* <autoconf/>, ipv6 only */
+    GPtrArray *ips;           /* NmiIpAddr*, in document order */
+    char *gateway;            /* <route gateway=''/>, NULL when absent */
 } NmiProtocol;
 
 typedef struct _NmiIfaceDef NmiIfaceDef;
@@ -136,7 +136,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiIfaceDef, nmi_iface_def_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiProtocol, nmi_protocol_free)
 
 /* Names for the enums above as libvirt's XML spells them ("onboot", "active-backup", ...);
- * NULL for UNSPECIFIED. */
+ * NULL for UNSPECIFIED. The tables behind them: iface-enums.h. */
 const char *nmi_iface_type_to_string(NmiIfaceType type);
 const char *nmi_start_mode_to_string(NmiStartMode mode);
 const char *nmi_bond_mode_to_string(NmiBondMode mode);

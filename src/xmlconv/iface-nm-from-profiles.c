@@ -2,6 +2,8 @@
 /* NM -> XML: profiles to the inactive (configured) definition, hints applied. */
 
 #include "iface-nm.h"
+#include "iface-enums.h"
+#include "iface-xml-private.h"
 
 #include <linux/if_ether.h>
 #include <string.h>
@@ -14,9 +16,9 @@ static NmiStartMode start_from_profile(NMConnection *connection)
 
     if (!nm_setting_connection_get_autoconnect(nm_connection_get_setting_connection(connection)))
         return NMI_START_NONE;
-    if (g_strcmp0(hint, "hotplug") == 0)
+    if (g_strcmp0(hint, NMI_HINT_VALUE_HOTPLUG) == 0)
         return NMI_START_HOTPLUG;
-    if (g_strcmp0(hint, "unspecified") == 0)
+    if (g_strcmp0(hint, NMI_HINT_VALUE_UNSPECIFIED) == 0)
         return NMI_START_UNSPECIFIED;
     return NMI_START_ONBOOT;
 }
@@ -49,7 +51,8 @@ static void protocols_from_profile(NmiIfaceDef *def, NMConnection *connection)
 {
     NmiProtocol *ipv4 = nmi_protocol_from_profile(connection, FALSE);
     NmiProtocol *ipv6 = nmi_protocol_from_profile(connection, TRUE);
-    gboolean ipv6_first = g_strcmp0(nmi_hint_get(connection, NMI_HINT_PROTOCOLS), "ipv6,ipv4") == 0;
+    gboolean ipv6_first =
+        g_strcmp0(nmi_hint_get(connection, NMI_HINT_PROTOCOLS), NMI_HINT_VALUE_IPV6_FIRST) == 0;
 
     if (ipv6 != NULL && ipv6_first)
         g_ptr_array_add(def->protocols, ipv6);
@@ -68,7 +71,7 @@ static void bridge_from_profile(NmiIfaceDef *def, NMConnection *connection)
                                    : NMI_NM_FORWARD_DELAY_DEFAULT;
     guint hinted;
 
-    if (stp && g_strcmp0(nmi_hint_get(connection, NMI_HINT_BRIDGE_STP), "unset") == 0)
+    if (stp && g_strcmp0(nmi_hint_get(connection, NMI_HINT_BRIDGE_STP), NMI_HINT_VALUE_UNSET) == 0)
         def->bridge_stp = NMI_TRISTATE_UNSET;
     else
         def->bridge_stp = stp ? NMI_TRISTATE_YES : NMI_TRISTATE_NO;
@@ -89,35 +92,38 @@ static int bond_int_option(NMSettingBond *s_bond, const char *name)
     return (int)n;
 }
 
+/* A bond option NM holds as libvirt's name or as the kernel's number, the kernel counting in
+ * libvirt's order from @first to @last; -1 for anything else. */
+static int bond_enum_option(const NmiEnumTable *table, const char *value, int first, int last)
+{
+    int named;
+    gint64 n;
+
+    if (nmi_enum_from_string(table, value, &named))
+        return named;
+    if (value != NULL && g_ascii_string_to_signed(value, 10, 0, last - first, &n, NULL))
+        return first + (int)n;
+    return -1;
+}
+
 static NmiBondMode bond_mode_from_nm(const char *value)
 {
-    gint64 n;
+    int mode;
 
     if (value == NULL)
         return NMI_BOND_MODE_BALANCE_RR; /* NM's default */
-    for (NmiBondMode m = NMI_BOND_MODE_BALANCE_RR; m <= NMI_BOND_MODE_BALANCE_ALB; m++) {
-        if (g_str_equal(value, nmi_bond_mode_to_string(m)))
-            return m;
-    }
-    /* the kernel's numbers, 0 = balance-rr, in libvirt's order */
-    if (g_ascii_string_to_signed(value, 10, 0, 6, &n, NULL))
-        return (NmiBondMode)(NMI_BOND_MODE_BALANCE_RR + n);
-    return NMI_BOND_MODE_UNSPECIFIED;
+    mode = bond_enum_option(&nmi_bond_mode_table, value, NMI_BOND_MODE_BALANCE_RR,
+                            NMI_BOND_MODE_BALANCE_ALB);
+    return mode >= 0 ? (NmiBondMode)mode : NMI_BOND_MODE_UNSPECIFIED;
 }
 
+/* The filter modes (4-6) are not in libvirt's model. */
 static NmiArpValidate arp_validate_from_nm(const char *value)
 {
-    static const char *const names[] = {"none", "active", "backup", "all"};
+    int validate = bond_enum_option(&nmi_arp_validate_table, value, NMI_ARP_VALIDATE_NONE,
+                                    NMI_ARP_VALIDATE_ALL);
 
-    if (value == NULL)
-        return NMI_ARP_VALIDATE_UNSPECIFIED;
-    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
-        char number[2] = {(char)('0' + i), '\0'};
-
-        if (g_str_equal(value, names[i]) || g_str_equal(value, number))
-            return (NmiArpValidate)(NMI_ARP_VALIDATE_NONE + i);
-    }
-    return NMI_ARP_VALIDATE_UNSPECIFIED; /* filter modes: not in libvirt's model */
+    return validate >= 0 ? (NmiArpValidate)validate : NMI_ARP_VALIDATE_UNSPECIFIED;
 }
 
 static void bond_arp_from_profile(NmiIfaceDef *def, NMConnection *connection, NMSettingBond *s_bond)
@@ -145,7 +151,7 @@ static void bond_from_profile(NmiIfaceDef *def, NMConnection *connection)
         def->bond_mode = bond_mode_from_nm(nm_setting_bond_get_option_by_name(s_bond, "mode"));
     }
     if (def->bond_mode == NMI_BOND_MODE_BALANCE_RR &&
-        g_strcmp0(nmi_hint_get(connection, NMI_HINT_BOND_MODE), "unset") == 0)
+        g_strcmp0(nmi_hint_get(connection, NMI_HINT_BOND_MODE), NMI_HINT_VALUE_UNSET) == 0)
         def->bond_mode = NMI_BOND_MODE_UNSPECIFIED;
     if (s_bond == NULL)
         return;
@@ -190,12 +196,11 @@ static void vlan_from_profile(NmiIfaceDef *def, NMConnection *connection)
     NMSettingVlan *s_vlan = nm_connection_get_setting_vlan(connection);
     const char *tag_hint = nmi_hint_get(connection, NMI_HINT_VLAN_TAG);
     const char *parent;
-    guint64 hinted;
+    guint hinted;
 
     if (s_vlan == NULL)
         return;
-    if (tag_hint != NULL && g_ascii_string_to_unsigned(tag_hint, 10, 0, 4095, &hinted, NULL) &&
-        hinted == nm_setting_vlan_get_id(s_vlan))
+    if (nmi_vlan_tag_parse(tag_hint, &hinted) && hinted == nm_setting_vlan_get_id(s_vlan))
         def->vlan_tag = g_strdup(tag_hint);
     else
         def->vlan_tag = g_strdup_printf("%u", nm_setting_vlan_get_id(s_vlan));

@@ -7,10 +7,13 @@
  * <dhcp/> alone -> dhcp, <ip>s alone -> manual, empty -> link-local, none -> disabled (ignore
  * reads back as none too). <ip>s next to <dhcp/> or <autoconf/> are extra static addresses.
  * <route gateway=''/> -> ipv.gateway, or a default route when there is no address (NM refuses
- * a gateway without an address).
+ * a gateway without an address); an unspecified gateway (0.0.0.0, ::) is refused. Addresses
+ * and the gateway keep their spelling through hints, the gateway's apart from the addresses'
+ * (an <ip> and the gateway may be one address spelled two ways).
  */
 
 #include "iface-nm.h"
+#include "iface-xml-private.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -21,12 +24,13 @@ typedef struct {
     const char *no_prefix;
     const char *peerdns;
     const char *spelling;
+    const char *gateway;
 } FamilyInfo;
 
 static const FamilyInfo ipv4_info = {NMI_HINT_IPV4_NO_PREFIX, NMI_HINT_IPV4_PEERDNS,
-                                     NMI_HINT_IPV4_SPELLING};
+                                     NMI_HINT_IPV4_SPELLING, NMI_HINT_IPV4_GATEWAY};
 static const FamilyInfo ipv6_info = {NMI_HINT_IPV6_NO_PREFIX, NMI_HINT_IPV6_PEERDNS,
-                                     NMI_HINT_IPV6_SPELLING};
+                                     NMI_HINT_IPV6_SPELLING, NMI_HINT_IPV6_GATEWAY};
 
 static const FamilyInfo *family_info(gboolean is_ipv6)
 {
@@ -36,29 +40,15 @@ static const FamilyInfo *family_info(gboolean is_ipv6)
 /* An address without prefix gets the one ifcfg and initscripts gave it: classful for IPv4. */
 static guint default_prefix(gboolean is_ipv6, const char *address)
 {
-    struct in_addr a;
-    guint8 first;
+    guint8 bin[16];
 
-    if (is_ipv6 || inet_pton(AF_INET, address, &a) != 1)
+    if (is_ipv6 || !nmi_ip_parse(address, FALSE, bin))
         return 64;
-    first = ((const guint8 *)&a)[0];
-    if (first < 128)
+    if (bin[0] < 128)
         return 8;
-    if (first < 192)
+    if (bin[0] < 192)
         return 16;
     return 24;
-}
-
-static gboolean address_equal(gboolean is_ipv6, const char *a, const char *b)
-{
-    guint8 bin_a[16], bin_b[16];
-    int family = is_ipv6 ? AF_INET6 : AF_INET;
-
-    if (a == NULL || b == NULL)
-        return a == b;
-    if (inet_pton(family, a, bin_a) != 1 || inet_pton(family, b, bin_b) != 1)
-        return g_strcmp0(a, b) == 0;
-    return memcmp(bin_a, bin_b, is_ipv6 ? 16 : 4) == 0;
 }
 
 static NMSettingIPConfig *ip_setting(NMConnection *connection, gboolean is_ipv6)
@@ -85,7 +75,7 @@ static int default_route_index(NMSettingIPConfig *s_ip)
 static const char *find_in_list(GStrv items, gboolean is_ipv6, const char *address)
 {
     for (guint i = 0; items != NULL && items[i] != NULL; i++) {
-        if (address_equal(is_ipv6, items[i], address))
+        if (nmi_ip_equal(items[i], address, is_ipv6))
             return items[i];
     }
     return NULL;
@@ -120,6 +110,7 @@ NmiProtocol *nmi_protocol_from_profile(NMConnection *connection, gboolean is_ipv
     g_auto(GStrv) no_prefix = NULL;
     g_auto(GStrv) spellings = NULL;
     const char *method;
+    const char *gateway;
     guint n;
 
     if (s_ip == NULL)
@@ -133,7 +124,8 @@ NmiProtocol *nmi_protocol_from_profile(NMConnection *connection, gboolean is_ipv
     } else if (g_str_equal(method, "auto")) {
         if (is_ipv6) {
             proto->autoconf = TRUE;
-            proto->dhcp = g_strcmp0(nmi_hint_get(connection, NMI_HINT_IPV6_DHCP), "yes") == 0;
+            proto->dhcp =
+                g_strcmp0(nmi_hint_get(connection, NMI_HINT_IPV6_DHCP), NMI_HINT_VALUE_YES) == 0;
         } else {
             proto->dhcp = TRUE;
         }
@@ -145,7 +137,7 @@ NmiProtocol *nmi_protocol_from_profile(NMConnection *connection, gboolean is_ipv
     if (proto->dhcp) {
         if (nm_setting_ip_config_get_ignore_auto_dns(s_ip))
             proto->dhcp_peerdns = NMI_TRISTATE_NO;
-        else if (g_strcmp0(nmi_hint_get(connection, info->peerdns), "yes") == 0)
+        else if (g_strcmp0(nmi_hint_get(connection, info->peerdns), NMI_HINT_VALUE_YES) == 0)
             proto->dhcp_peerdns = NMI_TRISTATE_YES;
     }
 
@@ -164,25 +156,30 @@ NmiProtocol *nmi_protocol_from_profile(NMConnection *connection, gboolean is_ipv
         g_ptr_array_add(proto->ips, nmi_ip_addr_new(as_written, prefix));
     }
 
-    if (nm_setting_ip_config_get_gateway(s_ip) != NULL) {
-        proto->gateway = spelled(spellings, is_ipv6, nm_setting_ip_config_get_gateway(s_ip));
-    } else {
+    gateway = nm_setting_ip_config_get_gateway(s_ip);
+    if (gateway == NULL) {
         int i = default_route_index(s_ip);
 
         if (i >= 0)
-            proto->gateway =
-                spelled(spellings, is_ipv6,
-                        nm_ip_route_get_next_hop(nm_setting_ip_config_get_route(s_ip, (guint)i)));
+            gateway = nm_ip_route_get_next_hop(nm_setting_ip_config_get_route(s_ip, (guint)i));
+    }
+    if (gateway != NULL) {
+        /* the gateway's own hint: an <ip> of the same value may be spelled otherwise */
+        const char *as_written = nmi_hint_get(connection, info->gateway);
+
+        proto->gateway =
+            g_strdup(nmi_ip_equal(as_written, gateway, is_ipv6) ? as_written : gateway);
     }
     return g_steal_pointer(&proto);
 }
 
+/* Addresses compare as written: a new spelling of the same address is a change to keep. */
 gboolean nmi_protocol_equal(const NmiProtocol *a, const NmiProtocol *b)
 {
     if (a == NULL || b == NULL)
         return a == b;
     if (a->is_ipv6 != b->is_ipv6 || a->dhcp != b->dhcp || a->autoconf != b->autoconf ||
-        a->ips->len != b->ips->len || !address_equal(a->is_ipv6, a->gateway, b->gateway))
+        a->ips->len != b->ips->len || g_strcmp0(a->gateway, b->gateway) != 0)
         return FALSE;
     /* peerdns only means something inside <dhcp/> */
     if (a->dhcp && a->dhcp_peerdns != b->dhcp_peerdns)
@@ -191,7 +188,7 @@ gboolean nmi_protocol_equal(const NmiProtocol *a, const NmiProtocol *b)
         const NmiIpAddr *x = g_ptr_array_index(a->ips, i);
         const NmiIpAddr *y = g_ptr_array_index(b->ips, i);
 
-        if (x->prefix != y->prefix || !address_equal(a->is_ipv6, x->address, y->address))
+        if (x->prefix != y->prefix || g_strcmp0(x->address, y->address) != 0)
             return FALSE;
     }
     return TRUE;
@@ -221,8 +218,7 @@ static gboolean apply_addresses(NMSettingIPConfig *s_ip, const NmiProtocol *prot
         guint prefix;
 
         prefix = ip->prefix >= 0 ? (guint)ip->prefix : default_prefix(proto->is_ipv6, ip->address);
-        addr = nm_ip_address_new(proto->is_ipv6 ? AF_INET6 : AF_INET, ip->address, prefix,
-                                 &local_error);
+        addr = nm_ip_address_new(nmi_ip_family(proto->is_ipv6), ip->address, prefix, &local_error);
         if (addr == NULL) {
             g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, "invalid address '%s/%u': %s",
                         ip->address, prefix, local_error->message);
@@ -232,14 +228,9 @@ static gboolean apply_addresses(NMSettingIPConfig *s_ip, const NmiProtocol *prot
             g_string_append_printf(no_prefix, "%s%s", no_prefix->len > 0 ? "," : "",
                                    nm_ip_address_get_address(addr));
         add_spelling(spellings, ip->address, nm_ip_address_get_address(addr));
-        /* NM keeps an address once; a second copy would silently vanish */
-        if (!nm_setting_ip_config_add_address(s_ip, addr)) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                        "address '%s' appears twice in <protocol family='%s'>", ip->address,
-                        proto->is_ipv6 ? "ipv6" : "ipv4");
-            nm_ip_address_unref(addr);
-            return FALSE;
-        }
+        /* NM keeps an address once; nmi_iface_def_validate() refuses duplicates */
+        if (!nm_setting_ip_config_add_address(s_ip, addr))
+            g_assert_not_reached();
         nm_ip_address_unref(addr);
     }
     return TRUE;
@@ -262,24 +253,29 @@ static void replace_route(NMSettingIPConfig *s_ip, guint index, NMIPRoute *route
         nm_setting_ip_config_add_route(s_ip, g_ptr_array_index(routes, i));
 }
 
-static gboolean apply_gateway(NMSettingIPConfig *s_ip, const NmiProtocol *proto, GString *spellings,
-                              GError **error)
+/* Sets *@spelling to the gateway as written when NM spells it otherwise, else NULL. */
+static gboolean apply_gateway(NMSettingIPConfig *s_ip, const NmiProtocol *proto,
+                              const char **spelling, GError **error)
 {
-    int family = proto != NULL && proto->is_ipv6 ? AF_INET6 : AF_INET;
+    int family = nmi_ip_family(proto != NULL && proto->is_ipv6);
     const char *gateway = proto != NULL ? proto->gateway : NULL;
     /* the route the XML showed as its gateway, when ipv.gateway was unset */
     int old_route = nm_setting_ip_config_get_gateway(s_ip) == NULL ? default_route_index(s_ip) : -1;
     g_autoptr(GError) local_error = NULL;
     NMIPRoute *route;
 
+    *spelling = NULL;
     g_object_set(s_ip, NM_SETTING_IP_CONFIG_GATEWAY, NULL, NULL);
     if (gateway == NULL) {
         if (old_route >= 0)
             nm_setting_ip_config_remove_route(s_ip, (guint)old_route);
         return TRUE;
     }
-    if (!nm_utils_ipaddr_valid(family, gateway)) {
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, "invalid gateway '%s'", gateway);
+    /* libnm stores the unspecified address (0.0.0.0, ::) as no gateway at all */
+    if (nmi_ip_is_unspecified(gateway, proto->is_ipv6)) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
+                    "gateway '%s' is the unspecified address, which NetworkManager cannot hold",
+                    gateway);
         return FALSE;
     }
     /* A gateway the XML asks for must not be dropped by normalization. */
@@ -292,7 +288,8 @@ static gboolean apply_gateway(NMSettingIPConfig *s_ip, const NmiProtocol *proto,
         replace_route(s_ip, (guint)old_route, route);
     } else if (proto->ips->len > 0) {
         g_object_set(s_ip, NM_SETTING_IP_CONFIG_GATEWAY, gateway, NULL);
-        add_spelling(spellings, gateway, nm_setting_ip_config_get_gateway(s_ip));
+        if (g_strcmp0(gateway, nm_setting_ip_config_get_gateway(s_ip)) != 0)
+            *spelling = gateway;
         return TRUE;
     } else {
         route = nm_ip_route_new(family, proto->is_ipv6 ? "::" : "0.0.0.0", 0, gateway, -1,
@@ -304,7 +301,8 @@ static gboolean apply_gateway(NMSettingIPConfig *s_ip, const NmiProtocol *proto,
         }
         nm_setting_ip_config_add_route(s_ip, route);
     }
-    add_spelling(spellings, gateway, nm_ip_route_get_next_hop(route));
+    if (g_strcmp0(gateway, nm_ip_route_get_next_hop(route)) != 0)
+        *spelling = gateway;
     nm_ip_route_unref(route);
     return TRUE;
 }
@@ -316,6 +314,7 @@ gboolean nmi_protocol_apply(NMConnection *connection, gboolean is_ipv6, const Nm
     NMSettingIPConfig *s_ip = ip_setting(connection, is_ipv6);
     g_autoptr(GString) no_prefix = g_string_new(NULL);
     g_autoptr(GString) spellings = g_string_new(NULL);
+    const char *gateway_spelling = NULL;
     gboolean dhcp = proto != NULL && proto->dhcp;
     gboolean peerdns_yes = dhcp && proto->dhcp_peerdns == NMI_TRISTATE_YES;
     gboolean both = is_ipv6 && proto != NULL && proto->autoconf && proto->dhcp;
@@ -331,16 +330,18 @@ gboolean nmi_protocol_apply(NMConnection *connection, gboolean is_ipv6, const Nm
                  dhcp && proto->dhcp_peerdns == NMI_TRISTATE_NO, NULL);
     if (!apply_addresses(s_ip, proto, no_prefix, spellings, error))
         return FALSE;
-    if (!apply_gateway(s_ip, proto, spellings, error))
+    if (!apply_gateway(s_ip, proto, &gateway_spelling, error))
         return FALSE;
 
     if (!nmi_hint_set(connection, info->no_prefix, no_prefix->len > 0 ? no_prefix->str : NULL,
                       error) ||
-        !nmi_hint_set(connection, info->peerdns, peerdns_yes ? "yes" : NULL, error) ||
+        !nmi_hint_set(connection, info->peerdns, peerdns_yes ? NMI_HINT_VALUE_YES : NULL, error) ||
         !nmi_hint_set(connection, info->spelling, spellings->len > 0 ? spellings->str : NULL,
-                      error))
+                      error) ||
+        !nmi_hint_set(connection, info->gateway, gateway_spelling, error))
         return FALSE;
-    if (is_ipv6 && !nmi_hint_set(connection, NMI_HINT_IPV6_DHCP, both ? "yes" : NULL, error))
+    if (is_ipv6 &&
+        !nmi_hint_set(connection, NMI_HINT_IPV6_DHCP, both ? NMI_HINT_VALUE_YES : NULL, error))
         return FALSE;
     return TRUE;
 }

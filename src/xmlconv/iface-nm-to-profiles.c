@@ -9,6 +9,7 @@
  */
 
 #include "iface-nm.h"
+#include "iface-enums.h"
 #include "iface-xml-private.h"
 
 #include <linux/if_ether.h>
@@ -21,6 +22,9 @@ typedef struct {
     gboolean autoconnect;   /* the top-level profile's, after the XML is applied */
     gboolean start_changed; /* the top's start was rewritten: ports follow it */
 } Ctx;
+
+/* NM's bond mode when bond.options has none */
+#define NMI_NM_BOND_MODE_DEFAULT nmi_bond_mode_to_string(NMI_BOND_MODE_BALANCE_RR)
 
 /* What the ports of a master need to know about it. */
 typedef struct {
@@ -96,9 +100,9 @@ static gboolean apply_start(Ctx *ctx, NMConnection *connection, NmiStartMode sta
     const char *hint = NULL;
 
     if (start == NMI_START_HOTPLUG)
-        hint = "hotplug";
+        hint = NMI_HINT_VALUE_HOTPLUG;
     else if (start == NMI_START_UNSPECIFIED)
-        hint = "unspecified";
+        hint = NMI_HINT_VALUE_UNSPECIFIED;
     g_object_set(nm_connection_get_setting_connection(connection),
                  NM_SETTING_CONNECTION_AUTOCONNECT, start != NMI_START_NONE, NULL);
     ctx->start_changed = TRUE;
@@ -116,24 +120,14 @@ static const NmiProtocol *find_protocol(const NmiIfaceDef *def, gboolean is_ipv6
     return NULL;
 }
 
+/* Each family at most once: nmi_iface_def_validate() says so. */
 static gboolean apply_protocols(NMConnection *connection, const NmiIfaceDef *def,
                                 const NmiIfaceDef *old, GError **error)
 {
-    gboolean seen[2] = {FALSE, FALSE};
-    gboolean ipv6_first = FALSE;
+    const NmiProtocol *first =
+        def->protocols->len > 0 ? g_ptr_array_index(def->protocols, 0) : NULL;
+    gboolean ipv6_first = first != NULL && first->is_ipv6 && def->protocols->len > 1;
 
-    for (guint i = 0; i < def->protocols->len; i++) {
-        const NmiProtocol *proto = g_ptr_array_index(def->protocols, i);
-
-        if (seen[proto->is_ipv6]) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                        "more than one <protocol family='%s'>", proto->is_ipv6 ? "ipv6" : "ipv4");
-            return FALSE;
-        }
-        if (i == 0 && proto->is_ipv6 && def->protocols->len > 1)
-            ipv6_first = TRUE;
-        seen[proto->is_ipv6] = TRUE;
-    }
     for (int is_ipv6 = 0; is_ipv6 <= 1; is_ipv6++) {
         const NmiProtocol *proto = find_protocol(def, is_ipv6);
 
@@ -142,7 +136,8 @@ static gboolean apply_protocols(NMConnection *connection, const NmiIfaceDef *def
         if (!nmi_protocol_apply(connection, is_ipv6, proto, error))
             return FALSE;
     }
-    return nmi_hint_set(connection, NMI_HINT_PROTOCOLS, ipv6_first ? "ipv6,ipv4" : NULL, error);
+    return nmi_hint_set(connection, NMI_HINT_PROTOCOLS,
+                        ipv6_first ? NMI_HINT_VALUE_IPV6_FIRST : NULL, error);
 }
 
 static gboolean apply_bridge(NMConnection *connection, const NmiIfaceDef *def,
@@ -153,18 +148,17 @@ static gboolean apply_bridge(NMConnection *connection, const NmiIfaceDef *def,
     if (old == NULL || old->bridge_stp != def->bridge_stp) {
         g_object_set(s_bridge, NM_SETTING_BRIDGE_STP, def->bridge_stp != NMI_TRISTATE_NO, NULL);
         if (!nmi_hint_set(connection, NMI_HINT_BRIDGE_STP,
-                          def->bridge_stp == NMI_TRISTATE_UNSET ? "unset" : NULL, error))
+                          def->bridge_stp == NMI_TRISTATE_UNSET ? NMI_HINT_VALUE_UNSET : NULL,
+                          error))
             return FALSE;
     }
     if (old == NULL || g_strcmp0(old->bridge_delay, def->bridge_delay) != 0) {
         guint delay = NMI_NM_FORWARD_DELAY_DEFAULT;
         g_autofree char *exact = NULL;
 
-        if (def->bridge_delay != NULL && !nmi_bridge_delay_to_nm(def->bridge_delay, &delay)) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                        "invalid bridge delay '%s': expected seconds", def->bridge_delay);
-            return FALSE;
-        }
+        /* the syntax nmi_iface_def_validate() checked: this cannot fail */
+        if (def->bridge_delay != NULL && !nmi_bridge_delay_to_nm(def->bridge_delay, &delay))
+            g_assert_not_reached();
         g_object_set(s_bridge, NM_SETTING_BRIDGE_FORWARD_DELAY, delay, NULL);
         exact = g_strdup_printf("%u", delay);
         /* NM's value gives the XML back unless it is inexact or NM's default (no delay) */
@@ -223,8 +217,6 @@ static gboolean apply_bond_monitor(NMConnection *connection, NMSettingBond *s_bo
 {
     const char *hidden_target = NULL;
 
-    static const char *const validate[] = {NULL, "none", "active", "backup", "all"};
-
     for (guint i = 0; i < G_N_ELEMENTS(bond_monitor_options); i++)
         nm_setting_bond_remove_option(s_bond, bond_monitor_options[i]);
     switch (def->bond_monitor) {
@@ -246,7 +238,8 @@ static gboolean apply_bond_monitor(NMConnection *connection, NMSettingBond *s_bo
         else
             hidden_target = def->arpmon_target;
         if (def->arpmon_validate != NMI_ARP_VALIDATE_UNSPECIFIED)
-            set_bond_option(s_bond, written, "arp_validate", validate[def->arpmon_validate]);
+            set_bond_option(s_bond, written, "arp_validate",
+                            nmi_arp_validate_to_string(def->arpmon_validate));
         break;
     }
     return nmi_hint_set(connection, NMI_HINT_BOND_ARP_TARGET, hidden_target, error);
@@ -260,8 +253,9 @@ static gboolean apply_bond(NMConnection *connection, const NmiIfaceDef *def, con
     if (old == NULL || old->bond_mode != def->bond_mode) {
         const char *mode = nmi_bond_mode_to_string(def->bond_mode);
 
-        set_bond_option(s_bond, written, "mode", mode != NULL ? mode : "balance-rr");
-        if (!nmi_hint_set(connection, NMI_HINT_BOND_MODE, mode == NULL ? "unset" : NULL, error))
+        set_bond_option(s_bond, written, "mode", mode != NULL ? mode : NMI_NM_BOND_MODE_DEFAULT);
+        if (!nmi_hint_set(connection, NMI_HINT_BOND_MODE,
+                          mode == NULL ? NMI_HINT_VALUE_UNSET : NULL, error))
             return FALSE;
     }
     if (old == NULL || !bond_monitor_equal(old, def))
@@ -286,7 +280,7 @@ static gboolean check_bond_options(NMConnection *connection, GHashTable *written
              g_strcmp0(nm_setting_bond_get_option_by_name(s_bond, name), wanted) != 0)) {
             g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
                         "NetworkManager does not allow bond option '%s' in mode '%s'", name,
-                        mode != NULL ? mode : "balance-rr");
+                        mode != NULL ? mode : NMI_NM_BOND_MODE_DEFAULT);
             return FALSE;
         }
     }
@@ -300,17 +294,13 @@ static gboolean apply_vlan(NMConnection *connection, const NmiIfaceDef *def, con
 
     if (old == NULL || g_strcmp0(old->vlan_tag, def->vlan_tag) != 0) {
         g_autofree char *exact = NULL;
-        guint64 id;
+        guint id;
 
-        if (def->vlan_tag == NULL ||
-            !g_ascii_string_to_unsigned(def->vlan_tag, 10, 0, 4095, &id, NULL)) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                        "vlan tag '%s' is not a number in 0..4095",
-                        def->vlan_tag != NULL ? def->vlan_tag : "");
-            return FALSE;
-        }
-        g_object_set(s_vlan, NM_SETTING_VLAN_ID, (guint)id, NULL);
-        exact = g_strdup_printf("%u", (guint)id);
+        /* the syntax and range nmi_iface_def_validate() checked: this cannot fail */
+        if (!nmi_vlan_tag_parse(def->vlan_tag, &id))
+            g_assert_not_reached();
+        g_object_set(s_vlan, NM_SETTING_VLAN_ID, id, NULL);
+        exact = g_strdup_printf("%u", id);
         if (!nmi_hint_set(connection, NMI_HINT_VLAN_TAG,
                           g_strcmp0(exact, def->vlan_tag) != 0 ? def->vlan_tag : NULL, error))
             return FALSE;
@@ -491,14 +481,7 @@ static gboolean add_ports(Ctx *ctx, NmiProfileSet *set, const NmiIfaceDef *def,
 
     for (guint i = 0; i < def->ports->len; i++) {
         const NmiIfaceDef *port = g_ptr_array_index(def->ports, i);
-        NMConnection *port_connection;
-
-        if (port->name == NULL) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, "a port of '%s' has no name",
-                        def->name);
-            return FALSE;
-        }
-        port_connection =
+        NMConnection *port_connection =
             build_profile(ctx, port, find_existing_port(ctx, port), &controller, error);
         if (port_connection == NULL) {
             g_prefix_error(error, "port '%s' of '%s': ", port->name, def->name);
@@ -520,10 +503,9 @@ NmiProfileSet *nmi_iface_def_to_profiles(const NmiIfaceDef *def, const NmiProfil
     NMConnection *existing_top = existing != NULL ? existing->top : NULL;
     Ctx ctx = {existing, used, TRUE, FALSE};
 
-    if (def == NULL || def->name == NULL) {
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, "the interface has no name");
+    /* The one check of the definition: below, what it guarantees is relied upon. */
+    if (!nmi_iface_def_validate(def, error))
         return NULL;
-    }
     /* a type change makes a new profile; the old one is the caller's to delete */
     if (existing_top != NULL && g_strcmp0(nm_connection_get_connection_type(existing_top),
                                           nmi_nm_connection_type(def->type)) != 0)

@@ -32,8 +32,10 @@
  *   ports                  one profile each, connection.master = controller's interface
  *                          name, slave-type bridge|bond; no IP settings; nested ports too
  *   link                   live only: never written to NM
- * NM refusals (vlan 4095, ARP monitoring in 802.3ad/balance-tlb/balance-alb, ...) are
- * VIR_ERR_XML_ERROR naming the interface: never silent loss.
+ * NM refusals (vlan 4095, ARP monitoring in 802.3ad/balance-tlb/balance-alb, a gateway of
+ * 0.0.0.0 or ::, which libnm stores as none, ...) are VIR_ERR_XML_ERROR naming the interface:
+ * never silent loss. Addresses, gateways and other values are kept as written (libvirt keeps
+ * them as strings): where NM spells them otherwise, a hint keeps the document's spelling.
  */
 #ifndef NMIFACE_IFACE_NM_H
 #define NMIFACE_IFACE_NM_H
@@ -69,6 +71,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiProfileSet, nmi_profile_set_free)
  * nmi_profile_uuid_for() and id = interface name (ports: nmi_port_profile_id()). Every profile of
  * the result passes nm_connection_verify() after nm_connection_normalize(). Profiles of
  * @existing that the result no longer uses are the caller's to delete (compare UUIDs).
+ * @def is checked with nmi_iface_def_validate() first (its errors are the validator's); the
+ * conversion relies on what that guarantees and checks only what NetworkManager refuses.
  */
 NmiProfileSet *nmi_iface_def_to_profiles(const NmiIfaceDef *def, const NmiProfileSet *existing,
                                          GError **error);
@@ -168,8 +172,11 @@ char *nmi_port_profile_id(const char *controller, const char *ifname);
  *   org.nmiface.vlan.tag          the tag as written ("007")
  *   org.nmiface.ipvN.peerdns      "yes": peerdns='yes' written (ignore-auto-dns=no)
  *   org.nmiface.ipvN.no-prefix    addresses written without prefix, comma-separated
- *   org.nmiface.ipvN.spelling     addresses and gateway as written where NM spells them
- *                                 otherwise ("2001:DB8::1"), comma-separated
+ *   org.nmiface.ipvN.spelling     <ip> addresses as written where NM spells them otherwise
+ *                                 ("2001:DB8::1"), comma-separated
+ *   org.nmiface.ipvN.gateway      the <route gateway=''/> as written where NM spells it
+ *                                 otherwise: its own key, since an <ip> of the same value may
+ *                                 be spelled differently
  *   org.nmiface.ipv6.dhcp         "yes": <autoconf/> with <dhcp/> (both are method=auto)
  */
 #define NMI_HINT_START           "org.nmiface.start"
@@ -187,7 +194,16 @@ char *nmi_port_profile_id(const char *controller, const char *ifname);
 #define NMI_HINT_IPV6_NO_PREFIX  "org.nmiface.ipv6.no-prefix"
 #define NMI_HINT_IPV4_SPELLING   "org.nmiface.ipv4.spelling"
 #define NMI_HINT_IPV6_SPELLING   "org.nmiface.ipv6.spelling"
+#define NMI_HINT_IPV4_GATEWAY    "org.nmiface.ipv4.gateway"
+#define NMI_HINT_IPV6_GATEWAY    "org.nmiface.ipv6.gateway"
 #define NMI_HINT_IPV6_DHCP       "org.nmiface.ipv6.dhcp"
+
+/* The values the hints above take (written by the XML -> NM side, read by the other). */
+#define NMI_HINT_VALUE_HOTPLUG     "hotplug"
+#define NMI_HINT_VALUE_UNSPECIFIED "unspecified"
+#define NMI_HINT_VALUE_UNSET       "unset"
+#define NMI_HINT_VALUE_YES         "yes"
+#define NMI_HINT_VALUE_IPV6_FIRST  "ipv6,ipv4"
 
 /* ---- Shared by the iface-nm-*.c files (not for the driver) ---- */
 

@@ -69,9 +69,10 @@ char *nmi_iface_schema_path(void)
 /* Called with schema_lock held. */
 static xmlRelaxNGPtr get_schema(const char *path, GError **error)
 {
+    g_autoptr(GString) messages = g_string_new(NULL);
+    SchemaErrors errors = {messages, 0};
     xmlRelaxNGParserCtxtPtr pctxt;
     xmlRelaxNGPtr schema;
-    SchemaErrors errors = {g_string_new(NULL), 0};
 
     if (schema_cached != NULL && g_strcmp0(schema_cached_path, path) == 0)
         return schema_cached;
@@ -79,13 +80,11 @@ static xmlRelaxNGPtr get_schema(const char *path, GError **error)
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR,
                     "cannot find the interface schema at %s", path);
-        g_string_free(errors.messages, TRUE);
         return NULL;
     }
     pctxt = xmlRelaxNGNewParserCtxt(path);
     if (pctxt == NULL) {
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_MEMORY, "cannot read the schema %s", path);
-        g_string_free(errors.messages, TRUE);
         return NULL;
     }
     xmlRelaxNGSetParserStructuredErrors(pctxt, on_schema_error, &errors);
@@ -94,11 +93,9 @@ static xmlRelaxNGPtr get_schema(const char *path, GError **error)
     if (schema == NULL) {
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR,
                     "cannot compile the interface schema %s: %s", path,
-                    errors.messages->len > 0 ? errors.messages->str : "unknown error");
-        g_string_free(errors.messages, TRUE);
+                    messages->len > 0 ? messages->str : "unknown error");
         return NULL;
     }
-    g_string_free(errors.messages, TRUE);
 
     if (schema_cached != NULL)
         xmlRelaxNGFree(schema_cached);
@@ -111,7 +108,8 @@ static xmlRelaxNGPtr get_schema(const char *path, GError **error)
 /* Called with schema_lock held. */
 static gboolean validate_locked(xmlDoc *doc, const char *path, GError **error)
 {
-    SchemaErrors errors = {NULL, 0};
+    g_autoptr(GString) messages = g_string_new(NULL);
+    SchemaErrors errors = {messages, 0};
     xmlRelaxNGValidCtxtPtr vctxt;
     xmlRelaxNGPtr schema;
     int rc;
@@ -126,7 +124,6 @@ static gboolean validate_locked(xmlDoc *doc, const char *path, GError **error)
                     "cannot allocate a schema validation context");
         return FALSE;
     }
-    errors.messages = g_string_new(NULL);
     xmlRelaxNGSetValidStructuredErrors(vctxt, on_schema_error, &errors);
     rc = xmlRelaxNGValidateDoc(vctxt, doc);
     xmlRelaxNGFreeValidCtxt(vctxt);
@@ -134,11 +131,9 @@ static gboolean validate_locked(xmlDoc *doc, const char *path, GError **error)
     if (rc != 0) {
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_INVALID_SCHEMA,
                     "document does not match the interface schema: %s",
-                    errors.messages->len > 0 ? errors.messages->str : "validation failed");
-        g_string_free(errors.messages, TRUE);
+                    messages->len > 0 ? messages->str : "validation failed");
         return FALSE;
     }
-    g_string_free(errors.messages, TRUE);
     return TRUE;
 }
 

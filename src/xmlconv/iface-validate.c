@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "iface-def.h"
+#include "iface-enums.h"
 #include "iface-xml-private.h"
 #include "nmiface/driver.h"
 
@@ -45,18 +46,19 @@ gboolean nmi_iface_port_type_allowed(NmiIfaceType master, NmiIfaceType port)
     return FALSE;
 }
 
-const char *nmi_iface_port_types_allowed(NmiIfaceType master)
+char *nmi_iface_port_types_allowed(NmiIfaceType master)
 {
-    switch (master) {
-    case NMI_IFACE_BRIDGE:
-        return "ethernet, bond, vlan";
-    case NMI_IFACE_BOND:
-        return "ethernet";
-    case NMI_IFACE_ETHERNET:
-    case NMI_IFACE_VLAN:
-        break;
+    GString *allowed = g_string_new(NULL);
+
+    for (guint i = 0; i < nmi_iface_type_table.n_names; i++) {
+        const NmiEnumName *port = &nmi_iface_type_table.names[i];
+
+        if (nmi_iface_port_type_allowed(master, (NmiIfaceType)port->value))
+            g_string_append_printf(allowed, "%s%s", allowed->len > 0 ? ", " : "", port->name);
     }
-    return "none";
+    if (allowed->len == 0)
+        g_string_append(allowed, "none");
+    return g_string_free(allowed, FALSE);
 }
 
 /* The kernel's dev_valid_name(), plus what XML can carry (UTF-8, no control characters). */
@@ -102,25 +104,56 @@ gboolean nmi_mac_is_valid(const char *mac)
     return TRUE;
 }
 
-gboolean nmi_ip_is_valid(const char *address, gboolean is_ipv6)
+int nmi_ip_family(gboolean is_ipv6)
 {
-    guint8 buf[16];
+    return is_ipv6 ? AF_INET6 : AF_INET;
+}
 
+static guint ip_size(gboolean is_ipv6)
+{
+    return is_ipv6 ? 16 : 4;
+}
+
+gboolean nmi_ip_parse(const char *address, gboolean is_ipv6, guint8 bin[16])
+{
     /* inet_pton(AF_INET) takes only the dotted quad, without leading zeros: what libvirt's
      * ipv4Addr pattern takes. For IPv6 it takes RFC 4291 text, IPv4-suffixed forms included. */
-    return address != NULL && inet_pton(is_ipv6 ? AF_INET6 : AF_INET, address, buf) == 1;
+    return address != NULL && inet_pton(nmi_ip_family(is_ipv6), address, bin) == 1;
+}
+
+gboolean nmi_ip_is_valid(const char *address, gboolean is_ipv6)
+{
+    guint8 bin[16];
+
+    return nmi_ip_parse(address, is_ipv6, bin);
 }
 
 char *nmi_ip_canonical(const char *address, gboolean is_ipv6)
 {
-    guint8 buf[16];
+    guint8 bin[16];
     char text[INET6_ADDRSTRLEN];
-    int family = is_ipv6 ? AF_INET6 : AF_INET;
 
-    if (address == NULL || inet_pton(family, address, buf) != 1 ||
-        inet_ntop(family, buf, text, sizeof(text)) == NULL)
+    if (!nmi_ip_parse(address, is_ipv6, bin) ||
+        inet_ntop(nmi_ip_family(is_ipv6), bin, text, sizeof(text)) == NULL)
         return NULL;
     return g_strdup(text);
+}
+
+gboolean nmi_ip_equal(const char *a, const char *b, gboolean is_ipv6)
+{
+    guint8 bin_a[16], bin_b[16];
+
+    if (!nmi_ip_parse(a, is_ipv6, bin_a) || !nmi_ip_parse(b, is_ipv6, bin_b))
+        return g_strcmp0(a, b) == 0;
+    return memcmp(bin_a, bin_b, ip_size(is_ipv6)) == 0;
+}
+
+gboolean nmi_ip_is_unspecified(const char *address, gboolean is_ipv6)
+{
+    static const guint8 zero[16];
+    guint8 bin[16];
+
+    return nmi_ip_parse(address, is_ipv6, bin) && memcmp(bin, zero, ip_size(is_ipv6)) == 0;
 }
 
 /* Seconds as a non-negative decimal: "15", "0.01", ".5", "2."; no sign, exponent or INF. */
@@ -141,7 +174,7 @@ gboolean nmi_bridge_delay_is_valid(const char *delay)
     return digits;
 }
 
-gboolean nmi_vlan_tag_is_valid(const char *tag)
+gboolean nmi_vlan_tag_parse(const char *tag, guint *out)
 {
     guint64 value;
 
@@ -151,7 +184,27 @@ gboolean nmi_vlan_tag_is_valid(const char *tag)
         if (!g_ascii_isdigit(*p))
             return FALSE;
     }
-    return g_ascii_string_to_unsigned(tag, 10, 0, NMI_VLAN_TAG_MAX, &value, NULL);
+    if (!g_ascii_string_to_unsigned(tag, 10, 0, NMI_VLAN_TAG_MAX, &value, NULL))
+        return FALSE;
+    if (out != NULL)
+        *out = (guint)value;
+    return TRUE;
+}
+
+/* An enum field (of a definition built in code, say) holds a value @table names. */
+static gboolean validate_enum(const NmiEnumTable *table, int value, const char *what,
+                              const char *element, const char *attr, GError **error)
+{
+    g_autofree char *shown = NULL;
+    g_autofree char *choices = NULL;
+
+    if (nmi_enum_to_string(table, value) != NULL)
+        return TRUE;
+    shown = g_strdup_printf("%d", value);
+    choices = nmi_enum_choices(table);
+    g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, NMI_MSG_BAD_CHOICE, what, shown, element,
+                attr, choices);
+    return FALSE;
 }
 
 static gboolean validate_name(const char *name, const char *element, GError **error)
@@ -159,8 +212,7 @@ static gboolean validate_name(const char *name, const char *element, GError **er
     const char *why = NULL;
 
     if (name == NULL) {
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, "missing attribute 'name' in <%s>",
-                    element);
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, NMI_MSG_MISSING_ATTR, "name", element);
         return FALSE;
     }
     if (!nmi_ifname_is_valid(name, &why)) {
@@ -192,19 +244,16 @@ static gboolean validate_protocols(const NmiIfaceDef *def, GError **error)
                         "<autoconf> is only allowed in <protocol family='ipv6'>");
             return FALSE;
         }
-        if (proto->dhcp_peerdns != NMI_TRISTATE_UNSET && proto->dhcp_peerdns != NMI_TRISTATE_NO &&
-            proto->dhcp_peerdns != NMI_TRISTATE_YES) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                        "invalid dhcp peerdns %d in <protocol family='%s'>",
-                        (int)proto->dhcp_peerdns, family);
+        if (proto->dhcp_peerdns != NMI_TRISTATE_UNSET &&
+            !validate_enum(&nmi_yes_no_table, proto->dhcp_peerdns, "dhcp peerdns", "dhcp",
+                           "peerdns", error))
             return FALSE;
-        }
         g_autoptr(GHashTable) seen_addresses =
             g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
         for (guint j = 0; j < proto->ips->len; j++) {
             const NmiIpAddr *ip = g_ptr_array_index(proto->ips, j);
-            int max_prefix = proto->is_ipv6 ? 128 : 32;
+            int max_prefix = NMI_IP_PREFIX_MAX(proto->is_ipv6);
             char *canonical;
 
             if (!nmi_ip_is_valid(ip->address, proto->is_ipv6)) {
@@ -243,18 +292,16 @@ static gboolean validate_protocols(const NmiIfaceDef *def, GError **error)
 
 static gboolean validate_bond(const NmiIfaceDef *def, GError **error)
 {
-    if (def->bond_mode < NMI_BOND_MODE_UNSPECIFIED || def->bond_mode > NMI_BOND_MODE_BALANCE_ALB) {
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, "invalid bond mode %d in <bond>",
-                    (int)def->bond_mode);
+    if (def->bond_mode != NMI_BOND_MODE_UNSPECIFIED &&
+        !validate_enum(&nmi_bond_mode_table, def->bond_mode, "bond mode", "bond", "mode", error))
         return FALSE;
-    }
     switch (def->bond_monitor) {
     case NMI_BOND_MONITOR_NONE:
         break;
     case NMI_BOND_MONITOR_MII:
         if (def->miimon_freq < 0) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                        "missing attribute 'freq' in <miimon>");
+            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, NMI_MSG_MISSING_ATTR, "freq",
+                        "miimon");
             return FALSE;
         }
         if (def->miimon_downdelay < -1 || def->miimon_updelay < -1) {
@@ -262,24 +309,20 @@ static gboolean validate_bond(const NmiIfaceDef *def, GError **error)
                         "invalid miimon delay in <miimon>: must be 0..%d", G_MAXINT);
             return FALSE;
         }
-        if (def->miimon_carrier < NMI_MII_CARRIER_UNSPECIFIED ||
-            def->miimon_carrier > NMI_MII_CARRIER_NETIF) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                        "invalid miimon carrier %d in <miimon carrier=''>: must be one of "
-                        "ioctl, netif",
-                        (int)def->miimon_carrier);
+        if (def->miimon_carrier != NMI_MII_CARRIER_UNSPECIFIED &&
+            !validate_enum(&nmi_mii_carrier_table, def->miimon_carrier, "miimon carrier", "miimon",
+                           "carrier", error))
             return FALSE;
-        }
         break;
     case NMI_BOND_MONITOR_ARP:
         if (def->arpmon_interval < 0) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                        "missing attribute 'interval' in <arpmon>");
+            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, NMI_MSG_MISSING_ATTR, "interval",
+                        "arpmon");
             return FALSE;
         }
         if (def->arpmon_target == NULL) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                        "missing attribute 'target' in <arpmon>");
+            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, NMI_MSG_MISSING_ATTR, "target",
+                        "arpmon");
             return FALSE;
         }
         if (!nmi_ip_is_valid(def->arpmon_target, FALSE)) {
@@ -290,14 +333,10 @@ static gboolean validate_bond(const NmiIfaceDef *def, GError **error)
                         shown);
             return FALSE;
         }
-        if (def->arpmon_validate < NMI_ARP_VALIDATE_UNSPECIFIED ||
-            def->arpmon_validate > NMI_ARP_VALIDATE_ALL) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                        "invalid arpmon validate %d in <arpmon validate=''>: must be one of "
-                        "none, active, backup, all",
-                        (int)def->arpmon_validate);
+        if (def->arpmon_validate != NMI_ARP_VALIDATE_UNSPECIFIED &&
+            !validate_enum(&nmi_arp_validate_table, def->arpmon_validate, "arpmon validate",
+                           "arpmon", "validate", error))
             return FALSE;
-        }
         break;
     default:
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, "invalid bond monitor %d in <bond>",
@@ -314,21 +353,18 @@ static gboolean validate_interface(const NmiIfaceDef *def, const NmiIfaceDef *ma
 {
     const char *type = nmi_iface_type_to_string(def->type);
 
-    if (type == NULL) {
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                    "invalid interface type %d in <interface type=''>: must be one of "
-                    "ethernet, bridge, bond, vlan",
-                    (int)def->type);
+    if (!validate_enum(&nmi_iface_type_table, def->type, "interface type", "interface", "type",
+                       error))
         return FALSE;
-    }
     if (!validate_name(def->name, "interface", error))
         return FALSE;
 
     if (master != NULL) {
         if (!nmi_iface_port_type_allowed(master->type, def->type)) {
+            g_autofree char *allowed = nmi_iface_port_types_allowed(master->type);
+
             g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, NMI_MSG_BAD_PORT_TYPE, type,
-                        nmi_iface_type_to_string(master->type), master->name,
-                        nmi_iface_port_types_allowed(master->type));
+                        nmi_iface_type_to_string(master->type), master->name, allowed);
             return FALSE;
         }
         if (g_hash_table_contains(names, def->name)) {
@@ -351,22 +387,19 @@ static gboolean validate_interface(const NmiIfaceDef *def, const NmiIfaceDef *ma
     }
     g_hash_table_add(names, def->name);
 
-    if (def->start < NMI_START_UNSPECIFIED || def->start > NMI_START_HOTPLUG) {
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, "invalid start mode %d in <start>",
-                    (int)def->start);
+    if (def->start != NMI_START_UNSPECIFIED &&
+        !validate_enum(&nmi_start_mode_table, def->start, "start mode", "start", "mode", error))
         return FALSE;
-    }
     if (def->mtu != 0 && (def->mtu < NMI_MTU_MIN || def->mtu > NMI_MTU_MAX)) {
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
                     "invalid mtu size '%u' in <mtu size=''>: must be %d..%d", def->mtu, NMI_MTU_MIN,
                     NMI_MTU_MAX);
         return FALSE;
     }
-    if (def->link_state < NMI_LINK_STATE_UNSPECIFIED || def->link_state > NMI_LINK_STATE_UP) {
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, "invalid link state %d in <link>",
-                    (int)def->link_state);
+    if (def->link_state != NMI_LINK_STATE_UNSPECIFIED &&
+        !validate_enum(&nmi_link_state_table, def->link_state, "link state", "link", "state",
+                       error))
         return FALSE;
-    }
     if (def->mac != NULL && !nmi_mac_is_valid(def->mac)) {
         g_autofree char *shown = nmi_msg_value(def->mac);
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
@@ -382,13 +415,10 @@ static gboolean validate_interface(const NmiIfaceDef *def, const NmiIfaceDef *ma
     case NMI_IFACE_ETHERNET:
         break;
     case NMI_IFACE_BRIDGE:
-        if (def->bridge_stp != NMI_TRISTATE_UNSET && def->bridge_stp != NMI_TRISTATE_NO &&
-            def->bridge_stp != NMI_TRISTATE_YES) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                        "invalid bridge stp %d in <bridge stp=''>: must be one of on, off",
-                        (int)def->bridge_stp);
+        if (def->bridge_stp != NMI_TRISTATE_UNSET &&
+            !validate_enum(&nmi_on_off_table, def->bridge_stp, "bridge stp", "bridge", "stp",
+                           error))
             return FALSE;
-        }
         if (def->bridge_delay != NULL && !nmi_bridge_delay_is_valid(def->bridge_delay)) {
             g_autofree char *shown = nmi_msg_value(def->bridge_delay);
             g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
@@ -404,11 +434,11 @@ static gboolean validate_interface(const NmiIfaceDef *def, const NmiIfaceDef *ma
         break;
     case NMI_IFACE_VLAN:
         if (def->vlan_tag == NULL) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                        "missing attribute 'tag' in <vlan>");
+            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, NMI_MSG_MISSING_ATTR, "tag",
+                        "vlan");
             return FALSE;
         }
-        if (!nmi_vlan_tag_is_valid(def->vlan_tag)) {
+        if (!nmi_vlan_tag_parse(def->vlan_tag, NULL)) {
             g_autofree char *shown = nmi_msg_value(def->vlan_tag);
             g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
                         "invalid vlan tag '%s' in <vlan tag=''>: must be 0..%d", shown,

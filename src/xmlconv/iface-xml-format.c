@@ -11,6 +11,7 @@
  */
 
 #include "iface-def.h"
+#include "iface-enums.h"
 
 static void indent(GString *out, guint level)
 {
@@ -62,36 +63,6 @@ static void append_attr(GString *out, const char *name, const char *value)
     g_string_append_c(out, '\'');
 }
 
-static const char *carrier_name(NmiMiiCarrier carrier)
-{
-    switch (carrier) {
-    case NMI_MII_CARRIER_IOCTL:
-        return "ioctl";
-    case NMI_MII_CARRIER_NETIF:
-        return "netif";
-    case NMI_MII_CARRIER_UNSPECIFIED:
-        break;
-    }
-    return NULL;
-}
-
-static const char *arp_validate_name(NmiArpValidate validate)
-{
-    switch (validate) {
-    case NMI_ARP_VALIDATE_NONE:
-        return "none";
-    case NMI_ARP_VALIDATE_ACTIVE:
-        return "active";
-    case NMI_ARP_VALIDATE_BACKUP:
-        return "backup";
-    case NMI_ARP_VALIDATE_ALL:
-        return "all";
-    case NMI_ARP_VALIDATE_UNSPECIFIED:
-        break;
-    }
-    return NULL;
-}
-
 static void format_protocol(GString *out, const NmiProtocol *proto, guint level)
 {
     indent(out, level);
@@ -101,13 +72,13 @@ static void format_protocol(GString *out, const NmiProtocol *proto, guint level)
         g_string_append(out, "<autoconf/>\n");
     }
     if (proto->dhcp) {
+        const char *peerdns = nmi_enum_to_string(&nmi_yes_no_table, proto->dhcp_peerdns);
+
         indent(out, level + 1);
-        if (proto->dhcp_peerdns == NMI_TRISTATE_YES)
-            g_string_append(out, "<dhcp peerdns='yes'/>\n");
-        else if (proto->dhcp_peerdns == NMI_TRISTATE_NO)
-            g_string_append(out, "<dhcp peerdns='no'/>\n");
-        else
-            g_string_append(out, "<dhcp/>\n");
+        g_string_append(out, "<dhcp");
+        if (peerdns != NULL)
+            g_string_append_printf(out, " peerdns='%s'", peerdns);
+        g_string_append(out, "/>\n");
     }
     for (guint i = 0; proto->ips != NULL && i < proto->ips->len; i++) {
         const NmiIpAddr *ip = g_ptr_array_index(proto->ips, i);
@@ -156,12 +127,12 @@ static void format_ports(GString *out, const NmiIfaceDef *def, guint level)
 
 static void format_bridge(GString *out, const NmiIfaceDef *def, guint level)
 {
+    const char *stp = nmi_enum_to_string(&nmi_on_off_table, def->bridge_stp);
+
     indent(out, level);
     g_string_append(out, "<bridge");
-    if (def->bridge_stp == NMI_TRISTATE_YES)
-        g_string_append(out, " stp='on'");
-    else if (def->bridge_stp == NMI_TRISTATE_NO)
-        g_string_append(out, " stp='off'");
+    if (stp != NULL)
+        g_string_append_printf(out, " stp='%s'", stp);
     if (def->bridge_delay != NULL)
         append_attr(out, "delay", def->bridge_delay);
     g_string_append(out, ">\n");
@@ -181,7 +152,7 @@ static void format_bond(GString *out, const NmiIfaceDef *def, guint level)
     g_string_append(out, ">\n");
 
     if (def->bond_monitor == NMI_BOND_MONITOR_MII) {
-        const char *carrier = carrier_name(def->miimon_carrier);
+        const char *carrier = nmi_mii_carrier_to_string(def->miimon_carrier);
 
         indent(out, level + 1);
         g_string_append_printf(out, "<miimon freq='%d'", MAX(def->miimon_freq, 0));
@@ -193,7 +164,7 @@ static void format_bond(GString *out, const NmiIfaceDef *def, guint level)
             g_string_append_printf(out, " carrier='%s'", carrier);
         g_string_append(out, "/>\n");
     } else if (def->bond_monitor == NMI_BOND_MONITOR_ARP) {
-        const char *validate = arp_validate_name(def->arpmon_validate);
+        const char *validate = nmi_arp_validate_to_string(def->arpmon_validate);
 
         indent(out, level + 1);
         g_string_append_printf(out, "<arpmon interval='%d'", MAX(def->arpmon_interval, 0));

@@ -18,6 +18,7 @@
 #include <libxml/xmlerror.h>
 
 #include "iface-def.h"
+#include "iface-enums.h"
 #include "iface-xml-private.h"
 #include "nmiface/driver.h"
 
@@ -260,13 +261,18 @@ static char *get_attr(const xmlNode *node, const char *name)
     return copy;
 }
 
+static gboolean missing_attr(const xmlNode *node, const char *name, GError **error)
+{
+    g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, NMI_MSG_MISSING_ATTR, name, node->name);
+    return FALSE;
+}
+
 static char *get_required_attr(const xmlNode *node, const char *name, GError **error)
 {
     char *value = get_attr(node, name);
 
     if (value == NULL)
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, "missing attribute '%s' in <%s>", name,
-                    node->name);
+        missing_attr(node, name, error);
     return value;
 }
 
@@ -308,12 +314,7 @@ static gboolean parse_uint_attr(const xmlNode *node, const char *attr, const cha
     g_autofree char *text = get_attr(node, attr);
 
     if (text == NULL) {
-        if (required) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, "missing attribute '%s' in <%s>",
-                        attr, node->name);
-            return FALSE;
-        }
-        return TRUE;
+        return required ? missing_attr(node, attr, error) : TRUE;
     }
     if (!all_digits(text) || strlen(text) > 20 ||
         !g_ascii_string_to_unsigned(text, 10, min, max, out, NULL)) {
@@ -338,30 +339,23 @@ static gboolean parse_int_attr(const xmlNode *node, const char *attr, const char
     return TRUE;
 }
 
-/* An enumerated attribute: the index into @names (skipping NULL holes), or -1 when absent. */
+/* An enumerated attribute: the value @table names, or -1 when absent. */
 static gboolean parse_enum_attr(const xmlNode *node, const char *attr, const char *what,
-                                const char *const *names, guint n_names, const char *choices,
-                                gboolean required, int *out, GError **error)
+                                const NmiEnumTable *table, gboolean required, int *out,
+                                GError **error)
 {
     g_autofree char *text = get_attr(node, attr);
     g_autofree char *shown = NULL;
+    g_autofree char *choices = NULL;
 
     *out = -1;
     if (text == NULL) {
-        if (required) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, "missing attribute '%s' in <%s>",
-                        attr, node->name);
-            return FALSE;
-        }
+        return required ? missing_attr(node, attr, error) : TRUE;
+    }
+    if (nmi_enum_from_string(table, text, out))
         return TRUE;
-    }
-    for (guint i = 0; i < n_names; i++) {
-        if (names[i] != NULL && strcmp(names[i], text) == 0) {
-            *out = (int)i;
-            return TRUE;
-        }
-    }
     shown = nmi_msg_value(text);
+    choices = nmi_enum_choices(table);
     g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, NMI_MSG_BAD_CHOICE, what, shown,
                 node->name, attr, choices);
     return FALSE;
@@ -369,42 +363,9 @@ static gboolean parse_enum_attr(const xmlNode *node, const char *attr, const cha
 
 /* ---- the model ------------------------------------------------------------------------- */
 
-static const char *const type_names[] = {
-    [NMI_IFACE_ETHERNET] = "ethernet",
-    [NMI_IFACE_BRIDGE] = "bridge",
-    [NMI_IFACE_BOND] = "bond",
-    [NMI_IFACE_VLAN] = "vlan",
-};
-static const char *const start_names[] = {
-    [NMI_START_NONE] = "none",
-    [NMI_START_ONBOOT] = "onboot",
-    [NMI_START_HOTPLUG] = "hotplug",
-};
-static const char *const bond_mode_names[] = {
-    [NMI_BOND_MODE_BALANCE_RR] = "balance-rr",   [NMI_BOND_MODE_ACTIVE_BACKUP] = "active-backup",
-    [NMI_BOND_MODE_BALANCE_XOR] = "balance-xor", [NMI_BOND_MODE_BROADCAST] = "broadcast",
-    [NMI_BOND_MODE_8023AD] = "802.3ad",          [NMI_BOND_MODE_BALANCE_TLB] = "balance-tlb",
-    [NMI_BOND_MODE_BALANCE_ALB] = "balance-alb",
-};
-static const char *const carrier_names[] = {
-    [NMI_MII_CARRIER_IOCTL] = "ioctl",
-    [NMI_MII_CARRIER_NETIF] = "netif",
-};
-static const char *const validate_names[] = {
-    [NMI_ARP_VALIDATE_NONE] = "none",
-    [NMI_ARP_VALIDATE_ACTIVE] = "active",
-    [NMI_ARP_VALIDATE_BACKUP] = "backup",
-    [NMI_ARP_VALIDATE_ALL] = "all",
-};
-static const char *const link_state_names[] = {
-    [NMI_LINK_STATE_UNKNOWN] = "unknown", [NMI_LINK_STATE_NOTPRESENT] = "notpresent",
-    [NMI_LINK_STATE_DOWN] = "down",       [NMI_LINK_STATE_LOWERLAYERDOWN] = "lowerlayerdown",
-    [NMI_LINK_STATE_TESTING] = "testing", [NMI_LINK_STATE_DORMANT] = "dormant",
-    [NMI_LINK_STATE_UP] = "up",
-};
-static const char *const yes_no_names[] = {"no", "yes"};
-static const char *const on_off_names[] = {"off", "on"};
-static const char *const family_names[] = {"ipv4", "ipv6"};
+/* <protocol family=''>: the value is NmiProtocol.is_ipv6 */
+static const NmiEnumName family_names[] = {{FALSE, "ipv4"}, {TRUE, "ipv6"}};
+static const NmiEnumTable family_table = {family_names, G_N_ELEMENTS(family_names)};
 
 static NmiIfaceDef *parse_interface(const xmlNode *node, const NmiIfaceDef *master, GError **error);
 
@@ -414,8 +375,7 @@ static gboolean parse_start(NmiIfaceDef *def, const xmlNode *node, GError **erro
     int mode;
 
     if (!check_leaf(node, attrs, error) ||
-        !parse_enum_attr(node, "mode", "start mode", start_names, G_N_ELEMENTS(start_names),
-                         "onboot, none, hotplug", TRUE, &mode, error))
+        !parse_enum_attr(node, "mode", "start mode", &nmi_start_mode_table, TRUE, &mode, error))
         return FALSE;
     def->start = (NmiStartMode)mode;
     return TRUE;
@@ -444,10 +404,7 @@ static gboolean parse_link(NmiIfaceDef *def, const xmlNode *node, GError **error
     if (!check_leaf(node, attrs, error) ||
         !parse_uint_attr(node, "speed", "link speed", 0, G_MAXUINT, "0..4294967295", FALSE, &speed,
                          error) ||
-        !parse_enum_attr(node, "state", "link state", link_state_names,
-                         G_N_ELEMENTS(link_state_names),
-                         "unknown, notpresent, down, lowerlayerdown, testing, dormant, up", FALSE,
-                         &state, error))
+        !parse_enum_attr(node, "state", "link state", &nmi_link_state_table, FALSE, &state, error))
         return FALSE;
     def->link_speed = (guint)speed;
     if (state >= 0)
@@ -478,8 +435,10 @@ static gboolean parse_ip(NmiProtocol *proto, const xmlNode *node, GError **error
     if (address == NULL)
         return FALSE;
     if (!parse_uint_attr(node, "prefix", proto->is_ipv6 ? "IPv6 prefix" : "IPv4 prefix", 0,
-                         proto->is_ipv6 ? 128 : 32, proto->is_ipv6 ? "0..128" : "0..32", FALSE,
-                         &prefix, error))
+                         NMI_IP_PREFIX_MAX(proto->is_ipv6),
+                         proto->is_ipv6 ? "0.." G_STRINGIFY(NMI_IPV6_PREFIX_MAX)
+                                        : "0.." G_STRINGIFY(NMI_IPV4_PREFIX_MAX),
+                         FALSE, &prefix, error))
         return FALSE;
     g_ptr_array_add(proto->ips, nmi_ip_addr_new(address, has_prefix ? (int)prefix : -1));
     return TRUE;
@@ -496,10 +455,9 @@ static gboolean parse_protocol(NmiIfaceDef *def, const xmlNode *node, GError **e
     int family;
 
     if (!check_attributes(node, attrs, error) ||
-        !parse_enum_attr(node, "family", "protocol family", family_names,
-                         G_N_ELEMENTS(family_names), "ipv4, ipv6", TRUE, &family, error))
+        !parse_enum_attr(node, "family", "protocol family", &family_table, TRUE, &family, error))
         return FALSE;
-    proto = nmi_protocol_new(family == 1);
+    proto = nmi_protocol_new(family);
 
     for (const xmlNode *c = node->children; c != NULL; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
@@ -510,17 +468,13 @@ static gboolean parse_protocol(NmiIfaceDef *def, const xmlNode *node, GError **e
             if (proto->dhcp)
                 return duplicate_element(node, c, error);
             if (!check_leaf(c, dhcp_attrs, error) ||
-                !parse_enum_attr(c, "peerdns", "dhcp peerdns", yes_no_names,
-                                 G_N_ELEMENTS(yes_no_names), "yes, no", FALSE, &peerdns, error))
+                !parse_enum_attr(c, "peerdns", "dhcp peerdns", &nmi_yes_no_table, FALSE, &peerdns,
+                                 error))
                 return FALSE;
             proto->dhcp = TRUE;
             proto->dhcp_peerdns = peerdns < 0 ? NMI_TRISTATE_UNSET : (NmiTristate)peerdns;
         } else if (name_is(c, "autoconf")) {
-            if (!proto->is_ipv6) {
-                g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                            "<autoconf> is only allowed in <protocol family='ipv6'>");
-                return FALSE;
-            }
+            /* in <protocol family='ipv4'>: nmi_iface_def_validate() refuses it */
             if (proto->autoconf)
                 return duplicate_element(node, c, error);
             if (!check_leaf(c, no_attrs, error))
@@ -546,29 +500,35 @@ static gboolean parse_protocol(NmiIfaceDef *def, const xmlNode *node, GError **e
     return TRUE;
 }
 
+/* A bridge or bond port: <interface> inside <bridge> or <bond>. */
+static gboolean parse_port(NmiIfaceDef *master, const xmlNode *node, GError **error)
+{
+    NmiIfaceDef *port = parse_interface(node, master, error);
+
+    if (port == NULL)
+        return FALSE;
+    g_ptr_array_add(master->ports, port);
+    return TRUE;
+}
+
 static gboolean parse_bridge(NmiIfaceDef *def, const xmlNode *node, GError **error)
 {
     static const char *const attrs[] = {"stp", "delay", NULL};
     int stp;
 
     if (!check_attributes(node, attrs, error) ||
-        !parse_enum_attr(node, "stp", "bridge stp", on_off_names, G_N_ELEMENTS(on_off_names),
-                         "on, off", FALSE, &stp, error))
+        !parse_enum_attr(node, "stp", "bridge stp", &nmi_on_off_table, FALSE, &stp, error))
         return FALSE;
     def->bridge_stp = stp < 0 ? NMI_TRISTATE_UNSET : (NmiTristate)stp;
     def->bridge_delay = get_attr(node, "delay");
 
     for (const xmlNode *c = node->children; c != NULL; c = c->next) {
-        NmiIfaceDef *port;
-
         if (c->type != XML_ELEMENT_NODE)
             continue;
         if (!name_is(c, "interface"))
             return unexpected_element(node, c, error);
-        port = parse_interface(c, def, error);
-        if (port == NULL)
+        if (!parse_port(def, c, error))
             return FALSE;
-        g_ptr_array_add(def->ports, port);
     }
     return TRUE;
 }
@@ -583,8 +543,8 @@ static gboolean parse_miimon(NmiIfaceDef *def, const xmlNode *node, GError **err
         !parse_int_attr(node, "downdelay", "miimon downdelay", FALSE, &def->miimon_downdelay,
                         error) ||
         !parse_int_attr(node, "updelay", "miimon updelay", FALSE, &def->miimon_updelay, error) ||
-        !parse_enum_attr(node, "carrier", "miimon carrier", carrier_names,
-                         G_N_ELEMENTS(carrier_names), "ioctl, netif", FALSE, &carrier, error))
+        !parse_enum_attr(node, "carrier", "miimon carrier", &nmi_mii_carrier_table, FALSE, &carrier,
+                         error))
         return FALSE;
     def->bond_monitor = NMI_BOND_MONITOR_MII;
     if (carrier >= 0)
@@ -602,8 +562,7 @@ static gboolean parse_arpmon(NmiIfaceDef *def, const xmlNode *node, GError **err
         return FALSE;
     def->arpmon_target = get_required_attr(node, "target", error);
     if (def->arpmon_target == NULL ||
-        !parse_enum_attr(node, "validate", "arpmon validate", validate_names,
-                         G_N_ELEMENTS(validate_names), "none, active, backup, all", FALSE,
+        !parse_enum_attr(node, "validate", "arpmon validate", &nmi_arp_validate_table, FALSE,
                          &validate, error))
         return FALSE;
     def->bond_monitor = NMI_BOND_MONITOR_ARP;
@@ -618,10 +577,7 @@ static gboolean parse_bond(NmiIfaceDef *def, const xmlNode *node, GError **error
     int mode;
 
     if (!check_attributes(node, attrs, error) ||
-        !parse_enum_attr(node, "mode", "bond mode", bond_mode_names, G_N_ELEMENTS(bond_mode_names),
-                         "balance-rr, active-backup, balance-xor, broadcast, 802.3ad, "
-                         "balance-tlb, balance-alb",
-                         FALSE, &mode, error))
+        !parse_enum_attr(node, "mode", "bond mode", &nmi_bond_mode_table, FALSE, &mode, error))
         return FALSE;
     if (mode >= 0)
         def->bond_mode = (NmiBondMode)mode;
@@ -638,11 +594,8 @@ static gboolean parse_bond(NmiIfaceDef *def, const xmlNode *node, GError **error
             if (!(name_is(c, "miimon") ? parse_miimon(def, c, error) : parse_arpmon(def, c, error)))
                 return FALSE;
         } else if (name_is(c, "interface")) {
-            NmiIfaceDef *port = parse_interface(c, def, error);
-
-            if (port == NULL)
+            if (!parse_port(def, c, error))
                 return FALSE;
-            g_ptr_array_add(def->ports, port);
         } else {
             return unexpected_element(node, c, error);
         }
@@ -692,21 +645,21 @@ static NmiIfaceDef *parse_interface(const xmlNode *node, const NmiIfaceDef *mast
     int type;
 
     if (!check_attributes(node, attrs, error) ||
-        !parse_enum_attr(node, "type", "interface type", type_names, G_N_ELEMENTS(type_names),
-                         "ethernet, bridge, bond, vlan", TRUE, &type, error))
+        !parse_enum_attr(node, "type", "interface type", &nmi_iface_type_table, TRUE, &type, error))
         return NULL;
     if (master != NULL && !nmi_iface_port_type_allowed(master->type, (NmiIfaceType)type)) {
         g_autofree char *shown = nmi_msg_value(master->name);
+        g_autofree char *allowed = nmi_iface_port_types_allowed(master->type);
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR, NMI_MSG_BAD_PORT_TYPE,
-                    type_names[type], type_names[master->type], shown,
-                    nmi_iface_port_types_allowed(master->type));
+                    nmi_iface_type_to_string(type), nmi_iface_type_to_string(master->type), shown,
+                    allowed);
         return NULL;
     }
     name = get_required_attr(node, "name", error);
     if (name == NULL)
         return NULL;
     def = nmi_iface_def_new((NmiIfaceType)type, name);
-    body_name = type_names[type];
+    body_name = nmi_iface_type_to_string(type);
 
     for (const xmlNode *c = node->children; c != NULL; c = c->next) {
         gboolean top_only = FALSE;

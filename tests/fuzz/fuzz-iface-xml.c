@@ -11,7 +11,8 @@
  *  - whatever parses converts to profiles or fails with a GError; every profile of the result
  *    verifies, converts back, and the definition it gives validates. With
  *    NMIFACE_FUZZ_NM_ROUNDTRIP=1 the definition must also format to the same XML, <link>
- *    (live state) aside: the lossless round trip the conformance tests require.
+ *    (live state) aside: the lossless round trip the conformance tests require; and so must
+ *    the same definition applied again over its own profiles (the merge path).
  *  - with NMI_PARSE_VALIDATE the answer is a definition or a GError, never a crash.
  */
 
@@ -65,6 +66,9 @@ static void convert(NmiIfaceDef *def)
     g_autoptr(NmiProfileSet) set = NULL;
     g_autoptr(NmiIfaceDef) back = NULL;
     g_autofree char *back_xml = NULL;
+    g_autoptr(NmiProfileSet) again = NULL;
+    g_autoptr(NmiIfaceDef) again_def = NULL;
+    g_autofree char *again_xml = NULL;
 
     drop_link(def);
     canonical = nmi_iface_def_format(def);
@@ -86,8 +90,21 @@ static void convert(NmiIfaceDef *def)
     if (!nmi_iface_def_validate(back, &error))
         fail("definition from profiles does not validate", error->message, canonical);
     back_xml = nmi_iface_def_format(back);
-    if (nm_roundtrip_strict && strcmp(back_xml, canonical) != 0)
+    if (!nm_roundtrip_strict)
+        return;
+    if (strcmp(back_xml, canonical) != 0)
         fail("XML -> NM -> XML changed the document", back_xml, canonical);
+
+    /* defining the same document over its own profiles (the merge path) changes nothing */
+    again = nmi_iface_def_to_profiles(def, set, &error);
+    if (again == NULL)
+        fail("XML does not apply over its own profiles", error->message, canonical);
+    again_def = nmi_iface_def_from_profiles(again, &error);
+    if (again_def == NULL)
+        fail("merged profiles do not convert back", error->message, canonical);
+    again_xml = nmi_iface_def_format(again_def);
+    if (strcmp(again_xml, canonical) != 0)
+        fail("XML -> NM, merged again -> XML changed the document", again_xml, canonical);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

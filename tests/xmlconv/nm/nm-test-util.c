@@ -1,23 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "nm-test-util.h"
 
-#include <glib/gstdio.h>
-
-const char *nm_test_env_dir(const char *name)
-{
-    const char *dir = g_getenv(name);
-
-    if (dir == NULL)
-        g_error("%s is not set: run the tests through meson test", name);
-    return dir;
-}
-
 const char *nm_test_conformance_dir(void)
 {
     static char *dir;
 
     if (dir == NULL)
-        dir = g_build_filename(nm_test_env_dir("NMIFACE_CONFORMANCE_DIR"), "libvirt", NULL);
+        dir = g_build_filename(xml_test_env_dir("NMIFACE_CONFORMANCE_DIR"), "libvirt", NULL);
     return g_file_test(dir, G_FILE_TEST_IS_DIR) ? dir : NULL;
 }
 
@@ -47,39 +36,6 @@ GPtrArray *nm_test_list(const char *dir, const char *suffix)
     }
     g_ptr_array_sort(names, compare_strings);
     return names;
-}
-
-char *nm_test_read_file(const char *path)
-{
-    g_autoptr(GError) error = NULL;
-    char *text = NULL;
-
-    if (!g_file_get_contents(path, &text, NULL, &error))
-        g_error("%s", error->message);
-    return text;
-}
-
-void nm_test_check_expected(const char *path, const char *actual)
-{
-    g_autofree char *expected = NULL;
-
-    if (g_strcmp0(g_getenv("NMIFACE_REGENERATE"), "1") == 0) {
-        g_autoptr(GError) error = NULL;
-        g_autofree char *dir = g_path_get_dirname(path);
-
-        g_mkdir_with_parents(dir, 0755);
-        if (!g_file_set_contents(path, actual, -1, &error))
-            g_error("%s", error->message);
-        g_test_message("regenerated %s", path);
-        return;
-    }
-    if (!g_file_get_contents(path, &expected, NULL, NULL)) {
-        g_test_fail_printf("%s is missing (NMIFACE_REGENERATE=1 writes it); actual:\n%s", path,
-                           actual);
-        return;
-    }
-    if (g_strcmp0(expected, actual) != 0)
-        g_test_fail_printf("%s differs; expected:\n%s\nactual:\n%s", path, expected, actual);
 }
 
 static NMConnection *read_keyfile(const char *path, const char *text)
@@ -126,7 +82,7 @@ NmiProfileSet *nm_test_load_profiles(const char *dir)
 
     for (guint i = 0; i < names->len; i++) {
         g_autofree char *path = g_build_filename(dir, g_ptr_array_index(names, i), NULL);
-        g_autofree char *text = nm_test_read_file(path);
+        g_autofree char *text = xml_test_read_file(path);
 
         g_ptr_array_add(connections, read_keyfile(path, text));
     }

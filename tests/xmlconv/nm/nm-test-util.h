@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Helpers shared by the NM conversion tests. */
+/* Helpers shared by the NM conversion tests (with xml-test-util.h's). */
 #ifndef NMIFACE_NM_TEST_UTIL_H
 #define NMIFACE_NM_TEST_UTIL_H
 
 #include "iface-nm.h"
+#include "xml-test-util.h"
 
 G_BEGIN_DECLS
-
-/* $NAME from the environment (meson sets them); aborts when unset. */
-const char *nm_test_env_dir(const char *name);
 
 /* ../shared/conformance/libvirt, or NULL when this checkout has none. */
 const char *nm_test_conformance_dir(void);
@@ -18,11 +16,6 @@ void nm_test_skip_missing(const char *what);
 
 /* Sorted names (not paths) of the entries of @dir ending in @suffix. */
 GPtrArray *nm_test_list(const char *dir, const char *suffix);
-
-char *nm_test_read_file(const char *path);
-
-/* Compares @actual with the file; NMIFACE_REGENERATE=1 writes it instead. */
-void nm_test_check_expected(const char *path, const char *actual);
 
 /* The profiles in @dir (*.nmconnection, read with libnm's keyfile reader and normalized as
  * NM does on load); the one without connection.master is the top. */

@@ -13,7 +13,7 @@
 static NmiProfileSet *load(const char *set_name)
 {
     g_autofree char *dir =
-        g_build_filename(nm_test_env_dir("NMIFACE_NM_TEST_DIR"), "profiles", set_name, NULL);
+        g_build_filename(xml_test_env_dir("NMIFACE_NM_TEST_DIR"), "profiles", set_name, NULL);
 
     return nm_test_load_profiles(dir);
 }
@@ -315,6 +315,38 @@ static void test_bond_extras_survive(void)
                     ==, 2);
 }
 
+/* Addresses are kept as written: a new spelling of the same addresses replaces the old one
+ * (the values, and so NM's settings, stay). */
+static void test_respelled_addresses(void)
+{
+    const char *respelled = "<interface type='ethernet' name='eth9'>\n"
+                            "  <start mode='onboot'/>\n"
+                            "  <protocol family='ipv6'>\n"
+                            "    <ip address='2001:DB8::1' prefix='64'/>\n"
+                            "    <route gateway='2001:db8::00fe'/>\n"
+                            "  </protocol>\n"
+                            "</interface>\n";
+    g_autoptr(NmiProfileSet) existing = define("<interface type='ethernet' name='eth9'>"
+                                               "<start mode='onboot'/><protocol family='ipv6'>"
+                                               "<ip address='2001:db8::1' prefix='64'/>"
+                                               "<route gateway='2001:db8::fe'/></protocol>"
+                                               "</interface>",
+                                               NULL);
+    g_autoptr(NmiProfileSet) set = define(respelled, existing);
+    NMSettingIPConfig *s_ip6 = nm_connection_get_setting_ip6_config(set->top);
+    g_autoptr(NmiIfaceDef) def = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *xml = NULL;
+
+    g_assert_cmpstr(nm_setting_ip_config_get_gateway(s_ip6), ==, "2001:db8::fe");
+    g_assert_cmpstr(nm_ip_address_get_address(nm_setting_ip_config_get_address(s_ip6, 0)), ==,
+                    "2001:db8::1");
+    def = nmi_iface_def_from_profiles(set, &error);
+    g_assert_no_error(error);
+    xml = nmi_iface_def_format(def);
+    g_assert_cmpstr(xml, ==, respelled);
+}
+
 /* Same definition, same UUIDs: name-based version 5 UUIDs. */
 static void test_uuids_deterministic(void)
 {
@@ -349,6 +381,7 @@ int main(int argc, char **argv)
     g_test_add_func("/nm/merge/gateway-without-address", test_gateway_without_address);
     g_test_add_func("/nm/merge/gateway-route-keeps-metric", test_gateway_route_keeps_metric);
     g_test_add_func("/nm/merge/bond-extras-survive", test_bond_extras_survive);
+    g_test_add_func("/nm/merge/respelled-addresses", test_respelled_addresses);
     g_test_add_func("/nm/merge/uuids-deterministic", test_uuids_deterministic);
     return g_test_run();
 }

@@ -27,7 +27,7 @@ static void assert_files_unchanged(const char *dir, const NmiProfileSet *applied
 
     for (guint i = 0; i < names->len; i++) {
         g_autofree char *path = g_build_filename(dir, g_ptr_array_index(names, i), NULL);
-        g_autofree char *on_disk = nm_test_read_file(path);
+        g_autofree char *on_disk = xml_test_read_file(path);
         g_autoptr(GKeyFile) keyfile = g_key_file_new();
         g_autofree char *uuid = NULL;
         g_autofree char *ours = NULL;
@@ -47,7 +47,7 @@ static void assert_files_unchanged(const char *dir, const NmiProfileSet *applied
 static void test_set(gconstpointer data)
 {
     const char *set_name = data;
-    const char *nm_dir = nm_test_env_dir("NMIFACE_NM_TEST_DIR");
+    const char *nm_dir = xml_test_env_dir("NMIFACE_NM_TEST_DIR");
     g_autofree char *dir = g_build_filename(nm_dir, "profiles", set_name, NULL);
     g_autofree char *xml_path = g_strdup_printf("%s/expected/profiles/%s.xml", nm_dir, set_name);
     g_autoptr(NmiProfileSet) set = nm_test_load_profiles(dir);
@@ -65,7 +65,7 @@ static void test_set(gconstpointer data)
     def = nmi_iface_def_from_profiles(set, &error);
     g_assert_no_error(error);
     xml = nmi_iface_def_format(def);
-    nm_test_check_expected(xml_path, xml);
+    xml_test_check_expected(xml_path, xml);
 
     /* libvirt's schema wants a bond to have ports; NM has port-less bonds */
     parsed = nmi_iface_def_parse(xml, NMI_PARSE_VALIDATE, &error);
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
     const char *name;
 
     g_test_init(&argc, &argv, NULL);
-    dir = g_build_filename(nm_test_env_dir("NMIFACE_NM_TEST_DIR"), "profiles", NULL);
+    dir = g_build_filename(xml_test_env_dir("NMIFACE_NM_TEST_DIR"), "profiles", NULL);
     d = g_dir_open(dir, 0, NULL);
     g_assert_nonnull(d);
     while ((name = g_dir_read_name(d)) != NULL) {

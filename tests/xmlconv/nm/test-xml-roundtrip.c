@@ -30,12 +30,12 @@ static const char *code_name(int code)
 static void test_file(gconstpointer data)
 {
     const char *path = data;
-    const char *nm_dir = nm_test_env_dir("NMIFACE_NM_TEST_DIR");
+    const char *nm_dir = xml_test_env_dir("NMIFACE_NM_TEST_DIR");
     g_autofree char *base = g_path_get_basename(path);
     g_autofree char *name = g_strndup(base, strlen(base) - strlen(".xml"));
     g_autofree char *keyfiles_path = NULL;
     g_autofree char *error_path = NULL;
-    g_autofree char *xml = nm_test_read_file(path);
+    g_autofree char *xml = xml_test_read_file(path);
     g_autofree char *canonical = NULL;
     g_autofree char *keyfiles = NULL;
     g_autofree char *back = NULL;
@@ -65,14 +65,14 @@ static void test_file(gconstpointer data)
         g_assert_null(set);
         g_assert_nonnull(error);
         actual = g_strdup_printf("%s: %s\n", code_name(error->code), error->message);
-        nm_test_check_expected(error_path, actual);
+        xml_test_check_expected(error_path, actual);
         return;
     }
     g_assert_no_error(error);
     nm_test_assert_profiles_valid(set);
 
     keyfiles = nm_test_keyfiles(set);
-    nm_test_check_expected(keyfiles_path, keyfiles);
+    xml_test_check_expected(keyfiles_path, keyfiles);
 
     def_back = nmi_iface_def_from_profiles(set, &error);
     g_assert_no_error(error);
@@ -100,7 +100,7 @@ static void test_no_orphans(gconstpointer data)
 {
     GHashTable *seen = (GHashTable *)data;
     g_autofree char *dir =
-        g_build_filename(nm_test_env_dir("NMIFACE_NM_TEST_DIR"), "expected", NULL);
+        g_build_filename(xml_test_env_dir("NMIFACE_NM_TEST_DIR"), "expected", NULL);
     const char *suffixes[] = {".keyfiles", ".error"};
 
     for (guint s = 0; s < G_N_ELEMENTS(suffixes); s++) {
@@ -148,7 +148,7 @@ int main(int argc, char **argv)
         add_dir(conformance, "libvirt", seen);
     else
         g_test_add_func("/nm/xml-roundtrip/libvirt", test_conformance_missing);
-    add_dir(nm_test_env_dir("NMIFACE_XML_DATA_DIR"), "data", seen);
+    add_dir(xml_test_env_dir("NMIFACE_XML_DATA_DIR"), "data", seen);
     if (conformance != NULL)
         g_test_add_data_func("/nm/xml-roundtrip/no-orphans", seen, test_no_orphans);
     return g_test_run();

@@ -212,6 +212,57 @@ static void test_bond_values(void)
     expect_valid(bond);
 }
 
+/* Enum fields out of range (a definition built in code) name the allowed values from the
+ * same tables the parser reads. */
+static void test_enum_values(void)
+{
+    g_autoptr(NmiIfaceDef) bond = nmi_iface_def_new(NMI_IFACE_BOND, "bond0");
+    g_autoptr(NmiIfaceDef) br = nmi_iface_def_new(NMI_IFACE_BRIDGE, "br0");
+    g_autoptr(NmiIfaceDef) eth = nmi_iface_def_new(NMI_IFACE_ETHERNET, "eth0");
+    NmiProtocol *v4 = nmi_protocol_new(FALSE);
+
+    bond->bond_mode = (NmiBondMode)42;
+    expect_invalid(bond, "invalid bond mode '42' in <bond mode=''>: must be one of balance-rr, "
+                         "active-backup, balance-xor, broadcast, 802.3ad, balance-tlb, "
+                         "balance-alb");
+    bond->bond_mode = NMI_BOND_MODE_8023AD;
+    bond->bond_monitor = NMI_BOND_MONITOR_MII;
+    bond->miimon_freq = 100;
+    bond->miimon_carrier = (NmiMiiCarrier)3;
+    expect_invalid(bond, "invalid miimon carrier '3' in <miimon carrier=''>: must be one of "
+                         "ioctl, netif");
+    bond->bond_monitor = NMI_BOND_MONITOR_ARP;
+    bond->arpmon_interval = 10;
+    bond->arpmon_target = g_strdup("192.0.2.1");
+    bond->arpmon_validate = (NmiArpValidate)-2;
+    expect_invalid(bond, "invalid arpmon validate '-2' in <arpmon validate=''>: must be one of "
+                         "none, active, backup, all");
+    bond->arpmon_validate = NMI_ARP_VALIDATE_ALL;
+    expect_valid(bond);
+
+    br->bridge_stp = (NmiTristate)2;
+    expect_invalid(br, "invalid bridge stp '2' in <bridge stp=''>: must be one of on, off");
+
+    eth->type = (NmiIfaceType)7;
+    expect_invalid(eth, "invalid interface type '7' in <interface type=''>: must be one of "
+                        "ethernet, bridge, bond, vlan");
+    eth->type = NMI_IFACE_ETHERNET;
+    eth->start = (NmiStartMode)9;
+    expect_invalid(eth, "invalid start mode '9' in <start mode=''>: must be one of onboot, none, "
+                        "hotplug");
+    eth->start = NMI_START_UNSPECIFIED;
+    eth->link_state = (NmiLinkState)-5;
+    expect_invalid(eth, "invalid link state '-5' in <link state=''>: must be one of unknown, "
+                        "notpresent, down, lowerlayerdown, testing, dormant, up");
+    eth->link_state = NMI_LINK_STATE_UP;
+    v4->dhcp = TRUE;
+    v4->dhcp_peerdns = (NmiTristate)5;
+    g_ptr_array_add(eth->protocols, v4);
+    expect_invalid(eth, "invalid dhcp peerdns '5' in <dhcp peerdns=''>: must be one of yes, no");
+    v4->dhcp_peerdns = NMI_TRISTATE_NO;
+    expect_valid(eth);
+}
+
 static NmiIfaceDef *add_port(NmiIfaceDef *master, NmiIfaceType type, const char *name)
 {
     NmiIfaceDef *port = nmi_iface_def_new(type, name);
@@ -365,6 +416,7 @@ int main(int argc, char **argv)
     g_test_add_func("/xml/validate/addresses", test_addresses);
     g_test_add_func("/xml/validate/ranges", test_ranges);
     g_test_add_func("/xml/validate/bond-values", test_bond_values);
+    g_test_add_func("/xml/validate/enum-values", test_enum_values);
     g_test_add_func("/xml/validate/ports", test_ports);
     g_test_add_func("/xml/format/omissions", test_format_omissions);
     g_test_add_func("/xml/format/zeros", test_format_zeros);

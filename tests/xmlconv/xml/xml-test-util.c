@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "nmiface/libvirt-interface.h"
 #include "xml-test-util.h"
 
@@ -67,16 +69,22 @@ void xml_test_check_expected(const char *expected_path, const char *actual)
 
     if (xml_test_regenerate()) {
         g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_path_get_dirname(expected_path);
 
+        g_mkdir_with_parents(dir, 0755);
         if (!g_file_set_contents(expected_path, actual, -1, &error))
             g_error("cannot write %s: %s", expected_path, error->message);
         g_test_message("regenerated %s", expected_path);
         return;
     }
-    if (!g_file_test(expected_path, G_FILE_TEST_EXISTS))
-        g_error("missing %s: run with NMIFACE_REGENERATE=1 and review it", expected_path);
-    expected = xml_test_read_file(expected_path);
-    g_assert_cmpstr(actual, ==, expected);
+    if (!g_file_get_contents(expected_path, &expected, NULL, NULL)) {
+        g_test_fail_printf("%s is missing (NMIFACE_REGENERATE=1 writes it for review); actual:\n%s",
+                           expected_path, actual);
+        return;
+    }
+    if (g_strcmp0(expected, actual) != 0)
+        g_test_fail_printf("%s differs; expected:\n%s\nactual:\n%s", expected_path, expected,
+                           actual);
 }
 
 static const struct {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Helpers shared by the XML tests: test data locations, file lists, expected outputs. */
+/* Helpers shared by the XML and the NM conversion tests: test data locations, file lists,
+ * expected outputs. */
 #ifndef NMIFACE_XML_TEST_UTIL_H
 #define NMIFACE_XML_TEST_UTIL_H
 
@@ -25,7 +26,8 @@ char *xml_test_read_file(const char *path);
 /* NMIFACE_REGENERATE=1: tests rewrite expected outputs instead of comparing. */
 gboolean xml_test_regenerate(void);
 
-/* Compares @actual with the file @expected_path; under NMIFACE_REGENERATE=1 writes it. */
+/* Compares @actual with the file @expected_path (a mismatch or a missing file fails the
+ * running test, showing both); under NMIFACE_REGENERATE=1 writes it instead. */
 void xml_test_check_expected(const char *expected_path, const char *actual);
 
 /* "VIR_ERR_XML_ERROR" <-> 27, for the .err sidecars */

@@ -165,7 +165,7 @@ gboolean nmi_create(NmifaceDriverConn *conn, const char *name, guint flags, GErr
         NmiProfile *port = ports->pdata[i];
 
         g_ptr_array_add(port_paths, g_strdup(port->path));
-        g_ptr_array_add(port_names, g_strdup(nm_connection_get_interface_name(port->connection)));
+        g_ptr_array_add(port_names, g_strdup(port->ifname));
     }
     g_hash_table_remove_all(conn->fail_reasons);
     g_hash_table_remove_all(conn->ac_reasons);
@@ -268,7 +268,7 @@ gboolean nmi_destroy(NmifaceDriverConn *conn, const char *name, guint flags, GEr
     profile = active_profile != NULL ? g_hash_table_lookup(conn->profiles, active_profile) : NULL;
     if (profile == NULL)
         profile = entry->profile;
-    if (profile != NULL && profile->connection != NULL) {
+    if (profile != NULL && profile->settings != NULL) {
         ports = nmi_collect_ports(conn, profile);
         g_ptr_array_insert(ports, 0, profile);
         /* A volatile profile (undefined, kept up) goes when it goes down; an Update2 would

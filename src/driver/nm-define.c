@@ -12,6 +12,7 @@
 #include "nm-private.h"
 #include "txn-nm.h"
 
+static NmiProfileCopy *find_by_uuid(GPtrArray *profiles, const char *uuid);
 static gboolean has_uuid(GPtrArray *profiles, const char *uuid);
 
 /* A device that becomes a port keeps one profile, as netcf rewrites the device's one config:
@@ -25,7 +26,7 @@ static void adopt_standalone_ports(NmifaceDriverConn *conn, NmiSnapshot *snap,
         NmiEntry *entry = g_hash_table_lookup(snap->by_name, port->name);
 
         if (entry != NULL && entry->defined && entry->profile != NULL &&
-            !has_uuid(out, nm_connection_get_uuid(entry->profile->connection))) {
+            !has_uuid(out, entry->profile->uuid)) {
             g_autoptr(GPtrArray) ports = nmi_collect_ports(conn, entry->profile);
 
             g_ptr_array_add(out, nmi_profile_copy_new(entry->profile));
@@ -61,19 +62,40 @@ static GPtrArray *current_profiles(NmifaceDriverConn *conn, const NmiIfaceDef *d
     return out;
 }
 
-static NmiProfileSet *profile_set_of(GPtrArray *profiles, gboolean has_top)
+/* The profiles as the XML converter sees them (copies: @profiles stay as they were, for undo). */
+static NmiProfileSet *profile_set_of(NmifaceDriverConn *conn, GPtrArray *profiles, gboolean has_top)
 {
+    g_autoptr(NMConnection) top = NULL;
     NmiProfileSet *set;
-    guint first_port = has_top ? 1 : 0;
 
     if (profiles->len == 0)
         return NULL;
-    set = nmi_profile_set_new(
-        has_top ? ((NmiProfileCopy *)profiles->pdata[0])->connection : NULL);
-    for (guint i = first_port; i < profiles->len; i++)
-        g_ptr_array_add(set->ports, nm_simple_connection_new_clone(
-                                        ((NmiProfileCopy *)profiles->pdata[i])->connection));
+    if (has_top) {
+        top = nm_simple_connection_new_clone(((NmiProfileCopy *)profiles->pdata[0])->connection);
+        nmi_vlan_parent_show_name(conn, top);
+    }
+    set = nmi_profile_set_new(top);
+    for (guint i = has_top ? 1 : 0; i < profiles->len; i++) {
+        NMConnection *port =
+            nm_simple_connection_new_clone(((NmiProfileCopy *)profiles->pdata[i])->connection);
+
+        nmi_vlan_parent_show_name(conn, port);
+        g_ptr_array_add(set->ports, port);
+    }
     return set;
+}
+
+static void keep_vlan_parent_uuids(NmifaceDriverConn *conn, NmiProfileSet *result,
+                                   GPtrArray *current)
+{
+    for (guint i = 0; i <= result->ports->len; i++) {
+        NMConnection *c = i == 0 ? result->top : result->ports->pdata[i - 1];
+        NmiProfileCopy *before =
+            c != NULL ? find_by_uuid(current, nm_connection_get_uuid(c)) : NULL;
+
+        if (before != NULL)
+            nmi_vlan_parent_keep_uuid(conn, c, before->connection);
+    }
 }
 
 static NmiProfileCopy *find_by_uuid(GPtrArray *profiles, const char *uuid)
@@ -160,10 +182,11 @@ NmifaceIfaceInfo *nmi_define_xml(NmifaceDriverConn *conn, const char *xml, guint
     current = current_profiles(conn, def, &has_top, error);
     if (current == NULL)
         return NULL;
-    existing = profile_set_of(current, has_top);
+    existing = profile_set_of(conn, current, has_top);
     result = nmi_iface_def_to_profiles(def, existing, error);
     if (result == NULL)
         return NULL;
+    keep_vlan_parent_uuids(conn, result, current);
 
     if (!apply(conn, current, result, log, &local)) {
         nmi_undo_log_fail(conn, log, g_steal_pointer(&local), "define", def->name, error);

@@ -21,7 +21,7 @@
 
 #define IFF_UP_FLAG 0x1
 
-static gboolean is_listed_type(const char *type)
+gboolean nmi_is_listed_type(const char *type)
 {
     return g_strcmp0(type, NM_SETTING_WIRED_SETTING_NAME) == 0 ||
            g_strcmp0(type, NM_SETTING_BRIDGE_SETTING_NAME) == 0 ||
@@ -43,6 +43,8 @@ static gboolean is_listed_device_type(guint32 type)
     }
 }
 
+/* Unknown flags mean not volatile: the mirror follows the flags of every profile that is or
+ * was active, and NM deletes a volatile profile as soon as it is not active. */
 gboolean nmi_profile_is_volatile(NmifaceDriverConn *conn, const NmiProfile *profile)
 {
     guint32 flags =
@@ -51,27 +53,31 @@ gboolean nmi_profile_is_volatile(NmifaceDriverConn *conn, const NmiProfile *prof
     return (flags & NM_SETTINGS_CONNECTION_FLAG_VOLATILE) != 0;
 }
 
-/* NM keeps an unrealized placeholder device for software profiles; it is no interface. */
+/* The devices NM lists in Manager.Devices: realized ones only (NM keeps an unrealized
+ * placeholder device for software profiles; it is no interface). The list, not the objects,
+ * says which devices exist: NM drops a device from it before the device object goes. */
+static GPtrArray *real_devices(NmifaceDriverConn *conn)
+{
+    return nmi_object_get_ao(conn, NMI_NM_PATH, NM_DBUS_INTERFACE, "Devices");
+}
+
 gboolean nmi_device_is_real(NmifaceDriverConn *conn, const char *device)
 {
-    GVariant *real = nmi_object_get(conn, device, NM_DBUS_INTERFACE_DEVICE, "Real");
+    g_autoptr(GPtrArray) devices = real_devices(conn);
 
-    return real == NULL || !g_variant_is_of_type(real, G_VARIANT_TYPE_BOOLEAN) ||
-           g_variant_get_boolean(real);
+    return device != NULL && g_ptr_array_find_with_equal_func(devices, device, g_str_equal, NULL);
 }
 
 const char *nmi_device_by_name(NmifaceDriverConn *conn, const char *name)
 {
-    GHashTableIter iter;
-    NmiObject *obj;
+    g_autoptr(GPtrArray) devices = real_devices(conn);
 
-    g_hash_table_iter_init(&iter, conn->objects);
-    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&obj)) {
+    for (guint i = 0; i < devices->len; i++) {
         const char *ifname =
-            nmi_object_get_s(conn, obj->path, NM_DBUS_INTERFACE_DEVICE, "Interface");
+            nmi_object_get_s(conn, devices->pdata[i], NM_DBUS_INTERFACE_DEVICE, "Interface");
 
-        if (g_strcmp0(ifname, name) == 0 && nmi_device_is_real(conn, obj->path))
-            return obj->path;
+        if (g_strcmp0(ifname, name) == 0)
+            return devices->pdata[i];
     }
     return NULL;
 }
@@ -108,14 +114,9 @@ gboolean nmi_device_is_active(NmifaceDriverConn *conn, const char *device)
 
 static int compare_candidates(NmiProfile *a, NmiProfile *b)
 {
-    NMSettingConnection *sa = nm_connection_get_setting_connection(a->connection);
-    NMSettingConnection *sb = nm_connection_get_setting_connection(b->connection);
-    guint64 ta = nm_setting_connection_get_timestamp(sa);
-    guint64 tb = nm_setting_connection_get_timestamp(sb);
-
-    if (ta != tb)
-        return ta > tb ? -1 : 1;
-    return g_strcmp0(nm_setting_connection_get_uuid(sa), nm_setting_connection_get_uuid(sb));
+    if (a->timestamp != b->timestamp)
+        return a->timestamp > b->timestamp ? -1 : 1;
+    return g_strcmp0(a->uuid, b->uuid);
 }
 
 NmiProfile *nmi_choose_profile(NmifaceDriverConn *conn, GPtrArray *candidates, const char *device)
@@ -210,9 +211,9 @@ static NmiSnapshot *snapshot_build(NmifaceDriverConn *conn, GError **error)
     g_autoptr(GHashTable) port_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) port_devices = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GHashTable) devices = g_hash_table_new(g_str_hash, g_str_equal); /* name -> path */
+    g_autoptr(GPtrArray) real = NULL;
     GHashTableIter iter;
     NmiProfile *profile;
-    NmiObject *obj;
     gpointer key, value;
 
     snap->ref = 1;
@@ -226,20 +227,16 @@ static NmiSnapshot *snapshot_build(NmifaceDriverConn *conn, GError **error)
 
     g_hash_table_iter_init(&iter, conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile)) {
-        NMSettingConnection *s_con;
-        const char *name;
+        const char *name = profile->ifname;
 
-        if (profile->connection == NULL) {
+        if (profile->settings == NULL) {
             g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
                         "the settings of NetworkManager profile %s are not known", profile->path);
             return NULL;
         }
-        s_con = nm_connection_get_setting_connection(profile->connection);
-        name = nm_connection_get_interface_name(profile->connection);
-        if (s_con == NULL || name == NULL ||
-            !is_listed_type(nm_setting_connection_get_connection_type(s_con)))
+        if (name == NULL || !nmi_is_listed_type(profile->type))
             continue;
-        if (nm_setting_connection_get_master(s_con) != NULL)
+        if (profile->master != NULL)
             g_hash_table_add(port_names, g_strdup(name));
         else if (nmi_profile_is_volatile(conn, profile))
             add_to_multimap(volatiles, name, profile);
@@ -247,15 +244,16 @@ static NmiSnapshot *snapshot_build(NmifaceDriverConn *conn, GError **error)
             add_to_multimap(tops, name, profile);
     }
 
-    g_hash_table_iter_init(&iter, conn->objects);
-    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&obj)) {
-        const char *name = nmi_object_get_s(conn, obj->path, NM_DBUS_INTERFACE_DEVICE, "Interface");
+    real = real_devices(conn);
+    for (guint d = 0; d < real->len; d++) {
+        const char *path = real->pdata[d];
+        const char *name = nmi_object_get_s(conn, path, NM_DBUS_INTERFACE_DEVICE, "Interface");
         g_autoptr(GPtrArray) ports = NULL;
 
-        if (name == NULL || !nmi_device_is_real(conn, obj->path))
+        if (name == NULL)
             continue;
-        g_hash_table_insert(devices, (gpointer)name, obj->path);
-        ports = nmi_object_get_ao(conn, obj->path, NM_DBUS_INTERFACE_DEVICE, "Ports");
+        g_hash_table_insert(devices, (gpointer)name, (gpointer)path);
+        ports = nmi_object_get_ao(conn, path, NM_DBUS_INTERFACE_DEVICE, "Ports");
         for (guint i = 0; i < ports->len; i++)
             g_hash_table_add(port_devices, ports->pdata[i]);
     }
@@ -289,28 +287,48 @@ static NmiSnapshot *snapshot_build(NmifaceDriverConn *conn, GError **error)
     return g_steal_pointer(&snap);
 }
 
-static char *profile_mac(NMConnection *connection)
+/* An ethernet address in the D-Bus settings (a byte array), lower case; NULL if absent. */
+static char *settings_hwaddr(GVariant *settings, const char *setting, const char *key)
 {
-    NMSettingWired *s_wired;
-    NMSettingBridge *s_bridge;
-    const char *mac = NULL;
+    g_autoptr(GVariant) dict = g_variant_lookup_value(settings, setting, G_VARIANT_TYPE_VARDICT);
+    g_autoptr(GVariant) bytes = NULL;
+    gsize len = 0;
+    const guint8 *data;
 
-    if (connection == NULL)
+    if (dict != NULL)
+        bytes = g_variant_lookup_value(dict, key, G_VARIANT_TYPE_BYTESTRING);
+    if (bytes == NULL)
         return NULL;
-    s_wired = nm_connection_get_setting_wired(connection);
-    s_bridge = nm_connection_get_setting_bridge(connection);
-    if (s_wired != NULL)
-        mac = nm_setting_wired_get_mac_address(s_wired);
-    if (mac == NULL && s_bridge != NULL)
-        mac = nm_setting_bridge_get_mac_address(s_bridge);
-    if (mac == NULL && s_wired != NULL) {
-        const char *cloned = nm_setting_wired_get_cloned_mac_address(s_wired);
+    data = g_variant_get_fixed_array(bytes, &len, 1);
+    if (len != ETH_ALEN)
+        return NULL;
+    return g_ascii_strdown(nm_utils_hwaddr_ntoa(data, len), -1);
+}
 
-        /* cloned-mac-address may also be a policy word ("preserve", "random", ...) */
-        if (cloned != NULL && nm_utils_hwaddr_valid(cloned, ETH_ALEN))
-            mac = cloned;
-    }
-    return mac != NULL ? g_ascii_strdown(mac, -1) : NULL;
+/* Read from the D-Bus settings: a listing of inactive profiles builds no NMConnection. */
+static char *profile_mac(const NmiProfile *profile)
+{
+    g_autoptr(GVariant) s_wired = NULL;
+    const char *cloned = NULL;
+    char *mac;
+
+    if (profile == NULL || profile->settings == NULL)
+        return NULL;
+    mac = settings_hwaddr(profile->settings, NM_SETTING_WIRED_SETTING_NAME,
+                          NM_SETTING_WIRED_MAC_ADDRESS);
+    if (mac == NULL)
+        mac = settings_hwaddr(profile->settings, NM_SETTING_BRIDGE_SETTING_NAME,
+                              NM_SETTING_BRIDGE_MAC_ADDRESS);
+    if (mac != NULL)
+        return mac;
+    s_wired = g_variant_lookup_value(profile->settings, NM_SETTING_WIRED_SETTING_NAME,
+                                     G_VARIANT_TYPE_VARDICT);
+    /* NM sends cloned-mac-address as "assigned-mac-address", which may also be a policy word
+     * ("preserve", "random", ...). */
+    if (s_wired != NULL && g_variant_lookup(s_wired, "assigned-mac-address", "&s", &cloned) &&
+        nm_utils_hwaddr_valid(cloned, ETH_ALEN))
+        return g_ascii_strdown(cloned, -1);
+    return NULL;
 }
 
 NmifaceIfaceInfo *nmi_entry_to_info(NmifaceDriverConn *conn, const NmiEntry *entry)
@@ -322,7 +340,7 @@ NmifaceIfaceInfo *nmi_entry_to_info(NmifaceDriverConn *conn, const NmiEntry *ent
     if (hw != NULL && nm_utils_hwaddr_valid(hw, ETH_ALEN))
         info->mac = g_ascii_strdown(hw, -1);
     else
-        info->mac = profile_mac(entry->profile != NULL ? entry->profile->connection : NULL);
+        info->mac = profile_mac(entry->profile);
     info->active = entry->active;
     return info;
 }
@@ -352,11 +370,11 @@ gboolean nmi_list_all(NmifaceDriverConn *conn, guint flags, GPtrArray **out, GEr
     return TRUE;
 }
 
-static const char *port_type_for(NMConnection *controller)
+static const char *port_type_for(const NmiProfile *controller)
 {
-    if (nm_connection_is_type(controller, NM_SETTING_BRIDGE_SETTING_NAME))
+    if (g_strcmp0(controller->type, NM_SETTING_BRIDGE_SETTING_NAME) == 0)
         return NM_SETTING_BRIDGE_SETTING_NAME;
-    if (nm_connection_is_type(controller, NM_SETTING_BOND_SETTING_NAME))
+    if (g_strcmp0(controller->type, NM_SETTING_BOND_SETTING_NAME) == 0)
         return NM_SETTING_BOND_SETTING_NAME;
     return NULL;
 }
@@ -369,9 +387,9 @@ static int compare_strings(const void *a, const void *b)
 static void collect_ports_of(NmifaceDriverConn *conn, NmiProfile *controller,
                              gboolean with_volatile, GPtrArray *out, guint depth)
 {
-    const char *ifname = nm_connection_get_interface_name(controller->connection);
-    const char *uuid = nm_connection_get_uuid(controller->connection);
-    const char *port_type = port_type_for(controller->connection);
+    const char *ifname = controller->ifname;
+    const char *uuid = controller->uuid;
+    const char *port_type = port_type_for(controller);
     g_autoptr(GHashTable) by_name = NULL;
     GHashTableIter iter;
     NmiProfile *profile;
@@ -384,17 +402,13 @@ static void collect_ports_of(NmifaceDriverConn *conn, NmiProfile *controller,
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
     g_hash_table_iter_init(&iter, conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile)) {
-        NMSettingConnection *s_con;
-        const char *master, *name;
+        const char *master = profile->master, *name = profile->ifname;
 
-        if (profile->connection == NULL || profile == controller)
+        if (profile->settings == NULL || profile == controller)
             continue;
-        s_con = nm_connection_get_setting_connection(profile->connection);
-        master = s_con != NULL ? nm_setting_connection_get_master(s_con) : NULL;
-        name = nm_connection_get_interface_name(profile->connection);
         if (master == NULL || name == NULL ||
             (g_strcmp0(master, ifname) != 0 && g_strcmp0(master, uuid) != 0) ||
-            g_strcmp0(nm_setting_connection_get_slave_type(s_con), port_type) != 0)
+            g_strcmp0(profile->port_type, port_type) != 0)
             continue;
         if (!with_volatile && nmi_profile_is_volatile(conn, profile))
             continue;
@@ -416,7 +430,7 @@ GPtrArray *nmi_collect_ports(NmifaceDriverConn *conn, NmiProfile *top)
 {
     GPtrArray *out = g_ptr_array_new();
 
-    if (top != NULL && top->connection != NULL)
+    if (top != NULL && top->settings != NULL)
         collect_ports_of(conn, top, nmi_profile_is_volatile(conn, top), out, 0);
     return out;
 }

@@ -45,18 +45,19 @@ void nmi_object_set_iface(NmiObject *obj, const char *iface, GVariant *props)
     g_hash_table_insert(obj->ifaces, g_strdup(iface), table);
 }
 
-void nmi_object_update_props(NmiObject *obj, const char *iface, GVariant *changed,
-                             const char *const *invalidated)
+/* Changes to an interface the mirror does not fully know are dropped: either nobody follows
+ * it, or its GetAll reply, which comes later, holds them. */
+gboolean nmi_object_update_props(NmiObject *obj, const char *iface, GVariant *changed,
+                                 const char *const *invalidated)
 {
     GHashTable *table = g_hash_table_lookup(obj->ifaces, iface);
 
-    if (table == NULL) {
-        table = props_table_new();
-        g_hash_table_insert(obj->ifaces, g_strdup(iface), table);
-    }
+    if (table == NULL)
+        return FALSE;
     props_merge(table, changed);
     for (guint i = 0; invalidated != NULL && invalidated[i] != NULL; i++)
         g_hash_table_remove(table, invalidated[i]);
+    return TRUE;
 }
 
 GVariant *nmi_object_get(NmifaceDriverConn *conn, const char *path, const char *iface,

@@ -2,12 +2,16 @@
 /*
  * Internals of the NetworkManager driver module, shared by its files.
  *
- * The session keeps its own mirror of NetworkManager's D-Bus objects (from the ObjectManager,
- * kept current by InterfacesAdded/Removed and PropertiesChanged) and of every profile's
- * settings (GetSettings, fetched in bounded batches). NMClient is not used: it cannot tell
- * whether a profile's settings are still being fetched after a change, and it fires one
- * GetSettings per profile at once, so with hundreds of profiles some can go missing silently
- * when the bus limits pending replies.
+ * The session keeps its own mirror of the NetworkManager objects it needs (the manager, the
+ * realized devices and their IP configurations, the active connections, and the properties of
+ * the profiles it was asked about or that are active), each fetched with Properties.GetAll and
+ * kept current by InterfacesAdded/Removed and PropertiesChanged, and of every profile's
+ * settings (ListConnections, then GetSettings in bounded batches). ObjectManager's
+ * GetManagedObjects is not used: NM exports a placeholder device for every software profile, so
+ * its reply grows with the profiles and costs more than the settings themselves. NMClient is
+ * not used either: it cannot tell whether a profile's settings are still being fetched after a
+ * change, and it fires one GetSettings per profile at once, so with hundreds of profiles some
+ * can go missing silently when the bus limits pending replies.
  */
 #ifndef NMIFACE_NM_PRIVATE_H
 #define NMIFACE_NM_PRIVATE_H
@@ -28,18 +32,29 @@ G_BEGIN_DECLS
 /* GetSettings calls in flight at once; shrinks when the bus refuses more pending replies. */
 #define NMI_DEFAULT_MAX_PENDING 24
 
-/* One exported NM object: interface name -> (property name -> GVariant). */
+/* One exported NM object: interface name -> (property name -> GVariant). An interface is in
+ * the table only when all its properties are known (GetAll or InterfacesAdded). */
 typedef struct {
     char *path;
     GHashTable *ifaces;
 } NmiObject;
 
-/* One profile as last fetched with GetSettings. */
+/* One profile as last fetched with GetSettings. Parsing into an NMConnection is costly (a
+ * third of a cold listing of 1000 profiles), so it happens on first use; a listing reads the
+ * few keys it needs from the D-Bus settings directly. */
 typedef struct {
     char *path;
-    NMConnection *connection; /* NULL until the first fetch arrived */
-    gboolean in_flight;       /* a GetSettings is pending */
-    gboolean dirty;           /* changed since the pending fetch was sent: fetch again */
+    GVariant *settings;       /* a{sa{sv}}; NULL until the first fetch arrived */
+    NMConnection *connection; /* built from settings on first use: nmi_profile_connection() */
+    /* From the "connection" setting (strings point into settings): */
+    const char *type;
+    const char *ifname;
+    const char *uuid;
+    const char *master;
+    const char *port_type; /* connection.slave-type */
+    guint64 timestamp;
+    gboolean in_flight; /* a GetSettings is pending */
+    gboolean dirty;     /* changed since the pending fetch was sent: fetch again */
     gboolean queued;
     gboolean stale; /* changed since the last successful fetch */
 } NmiProfile;
@@ -58,13 +73,16 @@ struct _NmifaceDriverConn {
     guint max_pending;
     gboolean max_pending_fixed; /* set by NMIFACE_NM_MAX_PENDING: never adapted */
 
-    /* NM's state as mirrored; valid while loaded. */
+    /* NM's state as mirrored: updates are applied while mirroring, complete once loaded. */
+    gboolean mirroring;
     gboolean loaded;
-    guint generation;     /* bumped whenever NM leaves or the mirror is dropped */
-    char *nm_owner;       /* NM's unique bus name, NULL when NM is not on the bus */
-    GHashTable *objects;  /* path -> NmiObject */
-    GHashTable *profiles; /* path -> NmiProfile (Settings.Connection objects) */
-    GQueue fetch_queue;   /* NmiProfile paths (owned strings) waiting for a fetch */
+    guint generation;          /* bumped whenever NM leaves or the mirror is dropped */
+    char *nm_owner;            /* NM's unique bus name, NULL when NM is not on the bus */
+    GHashTable *objects;       /* path -> NmiObject */
+    GHashTable *profiles;      /* path -> NmiProfile (Settings.Connection objects) */
+    GQueue fetch_queue;        /* NmiFetch waiting to be sent */
+    GHashTable *props_pending; /* "iface path" of GetAll calls queued or in flight */
+    GPtrArray *props_retry;    /* NmiFetch whose GetAll failed: asked again at the next sync */
     guint fetch_in_flight;
     gboolean fetch_retry_scheduled;
     GError *fetch_error;      /* a fetch failed for another reason than the profile going */
@@ -96,13 +114,16 @@ GVariant *nmi_session_call(NmifaceDriverConn *conn, const char *path, const char
                            const char *method, GVariant *params, const GVariantType *reply_type,
                            gint64 deadline, const char *what, GError **error);
 void nmi_error_from_dbus(GError **error, const GError *dbus_error, const char *what);
+/* @iface of @path has just been (re)loaded or changed: fetch the objects it points to that the
+ * mirror follows (devices, their IP configurations, active connections and their profiles). */
+void nmi_mirror_follow(NmifaceDriverConn *conn, const char *path, const char *iface);
 
 /* nm-objects.c */
 NmiObject *nmi_object_new(const char *path);
 void nmi_object_free(NmiObject *obj);
 void nmi_object_set_iface(NmiObject *obj, const char *iface, GVariant *props);
-void nmi_object_update_props(NmiObject *obj, const char *iface, GVariant *changed,
-                             const char *const *invalidated);
+gboolean nmi_object_update_props(NmiObject *obj, const char *iface, GVariant *changed,
+                                 const char *const *invalidated);
 GVariant *nmi_object_get(NmifaceDriverConn *conn, const char *path, const char *iface,
                          const char *prop);
 gboolean nmi_object_has_iface(NmifaceDriverConn *conn, const char *path, const char *iface);
@@ -119,7 +140,20 @@ GPtrArray *nmi_object_get_ao(NmifaceDriverConn *conn, const char *path, const ch
 gboolean nmi_sync(NmifaceDriverConn *conn, GError **error);
 void nmi_profiles_queue_fetch(NmifaceDriverConn *conn, const char *path);
 void nmi_profiles_forget(NmifaceDriverConn *conn, const char *path);
+/* Every fetch queued so far (settings and objects) has arrived. */
 gboolean nmi_profiles_wait_fetched(NmifaceDriverConn *conn, gint64 deadline, GError **error);
+/* Fetch all properties of @iface on @path (GetAll) unless the mirror has them or a fetch is
+ * pending; signals keep them current afterwards. @iface must be a static string. */
+void nmi_objects_queue_fetch(NmifaceDriverConn *conn, const char *path, const char *iface);
+void nmi_fetch_free(gpointer fetch);
+/* The Settings.Connection properties (Flags, Filename, Unsaved) of the profiles at @paths
+ * (NULL-terminated; NULL: every profile) are in the mirror when this returns TRUE, unless the
+ * profile is gone. The mirror follows them by itself only for profiles that are or were
+ * active. */
+gboolean nmi_profiles_require_props(NmifaceDriverConn *conn, const char *const *paths,
+                                    GError **error);
+/* The profile's settings as an NMConnection (built on first use; never NULL once fetched). */
+NMConnection *nmi_profile_connection(NmiProfile *profile);
 
 /* nm-listing.c: one consistent view of the interfaces at the time of the call. */
 typedef struct {
@@ -149,6 +183,8 @@ const char *nmi_device_by_name(NmifaceDriverConn *conn, const char *name);
 const char *nmi_device_active_connection(NmifaceDriverConn *conn, const char *device);
 gboolean nmi_device_is_active(NmifaceDriverConn *conn, const char *device);
 gboolean nmi_profile_is_volatile(NmifaceDriverConn *conn, const NmiProfile *profile);
+/* Profiles of these types (connection.type) define interfaces. */
+gboolean nmi_is_listed_type(const char *type);
 NmiProfile *nmi_choose_profile(NmifaceDriverConn *conn, GPtrArray *candidates, const char *device);
 /* The profiles of interface @entry: its top profile and every port profile below it. */
 GPtrArray *nmi_collect_ports(NmifaceDriverConn *conn, NmiProfile *top);
@@ -158,6 +194,11 @@ NmifaceIfaceInfo *nmi_lookup_by_name(NmifaceDriverConn *conn, const char *name, 
 NmifaceIfaceInfo *nmi_lookup_by_mac(NmifaceDriverConn *conn, const char *mac, GError **error);
 gboolean nmi_is_active(NmifaceDriverConn *conn, const char *name, gboolean *active, GError **error);
 NmiEntry *nmi_snapshot_require(NmiSnapshot *snap, const char *name, GError **error);
+
+/* nm-vlan-parent.c: a vlan parent named by profile UUID, as interface name in the XML. */
+void nmi_vlan_parent_show_name(NmifaceDriverConn *conn, NMConnection *connection);
+/* After a define: @result keeps @before's UUID parent when the XML kept that interface. */
+void nmi_vlan_parent_keep_uuid(NmifaceDriverConn *conn, NMConnection *result, NMConnection *before);
 
 /* nm-xml.c */
 NmiProfileSet *nmi_profile_set_for(NmifaceDriverConn *conn, NmiProfile *top);
@@ -172,8 +213,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiUndoLog, nmi_undo_log_free)
 gboolean nmi_undo_log_rollback(NmifaceDriverConn *conn, NmiUndoLog *log, GError **error);
 /* A write of @verb ("define") on @name failed with @failure (taken): take back the earlier
  * writes and report both, with the interface as context. */
-void nmi_undo_log_fail(NmifaceDriverConn *conn, NmiUndoLog *log, GError *failure,
-                       const char *verb, const char *name, GError **error);
+void nmi_undo_log_fail(NmifaceDriverConn *conn, NmiUndoLog *log, GError *failure, const char *verb,
+                       const char *name, GError **error);
 
 /* A profile as it was when a write began: the mirror may change under a call (its entries are
  * refetched or freed as NM's signals arrive), so writers work on copies. */
@@ -181,7 +222,7 @@ typedef struct {
     char *path;
     NMConnection *connection;
 } NmiProfileCopy;
-NmiProfileCopy *nmi_profile_copy_new(const NmiProfile *profile);
+NmiProfileCopy *nmi_profile_copy_new(NmiProfile *profile);
 void nmi_profile_copy_free(NmiProfileCopy *copy);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiProfileCopy, nmi_profile_copy_free)
 

@@ -65,11 +65,18 @@ static void record(NmiUndoLog *log, UndoKind kind, const char *path, NMConnectio
     g_ptr_array_add(log->steps, step);
 }
 
-static gboolean profile_unsaved(NmifaceDriverConn *conn, const char *path)
+/* Whether the profile lives in memory only, so that its undo puts it back there. */
+static gboolean profile_unsaved(NmifaceDriverConn *conn, const char *path, gboolean *unsaved,
+                                GError **error)
 {
-    guint32 flags = nmi_object_get_u(conn, path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "Flags", 0);
+    const char *paths[] = {path, NULL};
+    guint32 flags;
 
-    return (flags & NM_SETTINGS_CONNECTION_FLAG_UNSAVED) != 0;
+    if (!nmi_profiles_require_props(conn, paths, error))
+        return FALSE;
+    flags = nmi_object_get_u(conn, path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "Flags", 0);
+    *unsaved = (flags & NM_SETTINGS_CONNECTION_FLAG_UNSAVED) != 0;
+    return TRUE;
 }
 
 NmiProfile *nmi_profile_by_uuid(NmifaceDriverConn *conn, const char *uuid)
@@ -79,8 +86,7 @@ NmiProfile *nmi_profile_by_uuid(NmifaceDriverConn *conn, const char *uuid)
 
     g_hash_table_iter_init(&iter, conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
-        if (profile->connection != NULL &&
-            g_strcmp0(nm_connection_get_uuid(profile->connection), uuid) == 0)
+        if (profile->settings != NULL && g_strcmp0(profile->uuid, uuid) == 0)
             return profile;
     return NULL;
 }
@@ -151,12 +157,12 @@ char *nmi_profile_add(NmifaceDriverConn *conn, NMConnection *connection, guint32
     return path;
 }
 
-NmiProfileCopy *nmi_profile_copy_new(const NmiProfile *profile)
+NmiProfileCopy *nmi_profile_copy_new(NmiProfile *profile)
 {
     NmiProfileCopy *copy = g_new0(NmiProfileCopy, 1);
 
     copy->path = g_strdup(profile->path);
-    copy->connection = nm_simple_connection_new_clone(profile->connection);
+    copy->connection = nm_simple_connection_new_clone(nmi_profile_connection(profile));
     return copy;
 }
 
@@ -173,9 +179,10 @@ gboolean nmi_profile_update(NmifaceDriverConn *conn, const NmiProfileCopy *befor
                             NMConnection *connection, guint32 flags, NmiUndoLog *log,
                             GError **error)
 {
-    gboolean was_unsaved = profile_unsaved(conn, before->path);
+    gboolean was_unsaved;
 
-    if (!update_raw(conn, before->path, connection, before->connection, flags, error))
+    if (!profile_unsaved(conn, before->path, &was_unsaved, error) ||
+        !update_raw(conn, before->path, connection, before->connection, flags, error))
         return FALSE;
     record(log, UNDO_RESTORE_UPDATED, before->path, before->connection, was_unsaved);
     return TRUE;
@@ -184,9 +191,10 @@ gboolean nmi_profile_update(NmifaceDriverConn *conn, const NmiProfileCopy *befor
 gboolean nmi_profile_delete(NmifaceDriverConn *conn, const NmiProfileCopy *before, NmiUndoLog *log,
                             GError **error)
 {
-    gboolean was_unsaved = profile_unsaved(conn, before->path);
+    gboolean was_unsaved;
 
-    if (!delete_raw(conn, before->path, before->connection, error))
+    if (!profile_unsaved(conn, before->path, &was_unsaved, error) ||
+        !delete_raw(conn, before->path, before->connection, error))
         return FALSE;
     record(log, UNDO_READD_DELETED, before->path, before->connection, was_unsaved);
     return TRUE;
@@ -234,8 +242,8 @@ gboolean nmi_undo_log_rollback(NmifaceDriverConn *conn, NmiUndoLog *log, GError 
     return TRUE;
 }
 
-void nmi_undo_log_fail(NmifaceDriverConn *conn, NmiUndoLog *log, GError *failure,
-                       const char *verb, const char *name, GError **error)
+void nmi_undo_log_fail(NmifaceDriverConn *conn, NmiUndoLog *log, GError *failure, const char *verb,
+                       const char *name, GError **error)
 {
     g_autoptr(GError) local = failure;
     g_autoptr(GError) undo_error = NULL;
@@ -244,6 +252,6 @@ void nmi_undo_log_fail(NmifaceDriverConn *conn, NmiUndoLog *log, GError *failure
         g_set_error(error, NMIFACE_ERROR, local->code, "cannot %s interface '%s': %s (and %s)",
                     verb, name, local->message, undo_error->message);
     else
-        g_set_error(error, NMIFACE_ERROR, local->code, "cannot %s interface '%s': %s", verb,
-                    name, local->message);
+        g_set_error(error, NMIFACE_ERROR, local->code, "cannot %s interface '%s': %s", verb, name,
+                    local->message);
 }

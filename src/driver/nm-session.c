@@ -159,6 +159,64 @@ GVariant *nmi_session_call(NmifaceDriverConn *conn, const char *path, const char
 
 /* ---- the mirror ------------------------------------------------------------------------- */
 
+static void queue_each(NmifaceDriverConn *conn, const char *path, const char *prop,
+                       const char *target_iface)
+{
+    g_autoptr(GPtrArray) paths = nmi_object_get_ao(conn, path, NM_DBUS_INTERFACE, prop);
+
+    for (guint i = 0; i < paths->len; i++)
+        nmi_objects_queue_fetch(conn, paths->pdata[i], target_iface);
+}
+
+/* Settings.Connections says which profiles exist: NM changes it before the profile object
+ * comes or goes, and InterfacesAdded/Removed follow. */
+static void follow_profile_list(NmifaceDriverConn *conn, const char *path)
+{
+    g_autoptr(GPtrArray) paths =
+        nmi_object_get_ao(conn, path, NM_DBUS_INTERFACE_SETTINGS, "Connections");
+    g_autoptr(GHashTable) listed = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTableIter iter;
+    NmiProfile *profile;
+
+    for (guint i = 0; i < paths->len; i++) {
+        g_hash_table_add(listed, paths->pdata[i]);
+        if (!g_hash_table_contains(conn->profiles, paths->pdata[i]))
+            nmi_profiles_queue_fetch(conn, paths->pdata[i]);
+    }
+    g_hash_table_iter_init(&iter, conn->profiles);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
+        if (!g_hash_table_contains(listed, profile->path))
+            g_hash_table_iter_remove(&iter);
+}
+
+void nmi_mirror_follow(NmifaceDriverConn *conn, const char *path, const char *iface)
+{
+    if (g_str_equal(iface, NM_DBUS_INTERFACE_SETTINGS)) {
+        follow_profile_list(conn, path);
+    } else if (g_str_equal(iface, NM_DBUS_INTERFACE)) {
+        /* Devices lists realized devices only: NM's placeholders for software profiles are
+         * no interfaces, and fetching them would cost as much as the profiles. */
+        queue_each(conn, path, "Devices", NM_DBUS_INTERFACE_DEVICE);
+        queue_each(conn, path, "ActiveConnections", NM_DBUS_INTERFACE_ACTIVE_CONNECTION);
+    } else if (g_str_equal(iface, NM_DBUS_INTERFACE_DEVICE)) {
+        guint32 type = nmi_object_get_u(conn, path, iface, "DeviceType", 0);
+
+        if (type == NM_DEVICE_TYPE_ETHERNET || type == NM_DEVICE_TYPE_VETH)
+            nmi_objects_queue_fetch(conn, path, NM_DBUS_INTERFACE_DEVICE_WIRED);
+        else if (type == NM_DEVICE_TYPE_VLAN)
+            nmi_objects_queue_fetch(conn, path, NM_DBUS_INTERFACE_DEVICE_VLAN);
+        nmi_objects_queue_fetch(conn, nmi_object_get_o(conn, path, iface, "Ip4Config"),
+                                NM_DBUS_INTERFACE_IP4_CONFIG);
+        nmi_objects_queue_fetch(conn, nmi_object_get_o(conn, path, iface, "Ip6Config"),
+                                NM_DBUS_INTERFACE_IP6_CONFIG);
+    } else if (g_str_equal(iface, NM_DBUS_INTERFACE_ACTIVE_CONNECTION)) {
+        /* Whether an active profile is volatile decides whether it defines its interface;
+         * an inactive volatile profile does not exist for long (NM deletes it at once). */
+        nmi_objects_queue_fetch(conn, nmi_object_get_o(conn, path, iface, "Connection"),
+                                NM_DBUS_INTERFACE_SETTINGS_CONNECTION);
+    }
+}
+
 static void add_object(NmifaceDriverConn *conn, const char *path, GVariant *ifaces)
 {
     NmiObject *obj = g_hash_table_lookup(conn->objects, path);
@@ -177,20 +235,23 @@ static void add_object(NmifaceDriverConn *conn, const char *path, GVariant *ifac
             nmi_profiles_queue_fetch(conn, path);
         g_variant_unref(props);
     }
+    g_variant_iter_init(&iter, ifaces);
+    while (g_variant_iter_next(&iter, "{&s@a{sv}}", &iface, NULL))
+        nmi_mirror_follow(conn, path, iface);
 }
 
 static void remove_ifaces(NmifaceDriverConn *conn, const char *path, const char *const *ifaces)
 {
     NmiObject *obj = g_hash_table_lookup(conn->objects, path);
 
-    if (obj == NULL)
-        return;
     for (guint i = 0; ifaces[i] != NULL; i++) {
-        g_hash_table_remove(obj->ifaces, ifaces[i]);
+        if (obj != NULL)
+            g_hash_table_remove(obj->ifaces, ifaces[i]);
+        /* Listed profiles are in the mirror whether or not their properties are. */
         if (g_str_equal(ifaces[i], NM_DBUS_INTERFACE_SETTINGS_CONNECTION))
             nmi_profiles_forget(conn, path);
     }
-    if (g_hash_table_size(obj->ifaces) == 0)
+    if (obj != NULL && g_hash_table_size(obj->ifaces) == 0)
         g_hash_table_remove(conn->objects, path);
 }
 
@@ -224,9 +285,9 @@ static void signal_cb(GDBusConnection *bus, const char *sender, const char *path
             conn->nm_owner = g_strdup(new_owner);
         return;
     }
-    /* Before the mirror is loaded (or from an owner that has left) signals are stale: the
-     * GetManagedObjects reply that follows them supersedes them. */
-    if (!conn->loaded || g_strcmp0(sender, conn->nm_owner) != 0)
+    /* Before the mirror is (re)loaded (or from an owner that has left) signals are stale: the
+     * replies to the loading calls that follow them supersede them. */
+    if (!conn->mirroring || g_strcmp0(sender, conn->nm_owner) != 0)
         return;
     conn->serial++;
 
@@ -249,11 +310,11 @@ static void signal_cb(GDBusConnection *bus, const char *sender, const char *path
         NmiObject *obj = g_hash_table_lookup(conn->objects, path);
 
         g_variant_get(params, "(&s@a{sv}^a&s)", &prop_iface, &changed, &invalidated);
-        if (obj == NULL)
+        if (obj == NULL || !nmi_object_update_props(obj, prop_iface, changed, invalidated))
             return;
-        nmi_object_update_props(obj, prop_iface, changed, invalidated);
         if (g_str_equal(prop_iface, NM_DBUS_INTERFACE_DEVICE))
             note_device_state(conn, path, changed);
+        nmi_mirror_follow(conn, path, prop_iface);
     } else if (g_str_equal(member, "Updated")) {
         nmi_profiles_queue_fetch(conn, path);
     } else if (g_str_equal(member, "StateChanged") &&
@@ -286,19 +347,27 @@ static void subscribe_signals(NmifaceDriverConn *conn)
             G_DBUS_SIGNAL_FLAGS_NONE, signal_cb, conn, NULL);
 }
 
+static void mirror_clear(NmifaceDriverConn *conn)
+{
+    g_hash_table_remove_all(conn->objects);
+    g_hash_table_remove_all(conn->profiles);
+    g_queue_clear_full(&conn->fetch_queue, nmi_fetch_free);
+    g_hash_table_remove_all(conn->props_pending);
+    g_ptr_array_set_size(conn->props_retry, 0);
+    g_clear_error(&conn->fetch_error);
+}
+
 /* Forget everything NM told us: it left the bus or restarted. */
 void nmi_session_drop(NmifaceDriverConn *conn)
 {
     conn->serial++;
+    conn->mirroring = FALSE;
     conn->loaded = FALSE;
     conn->generation++;
     g_clear_pointer(&conn->nm_owner, g_free);
-    g_hash_table_remove_all(conn->objects);
-    g_hash_table_remove_all(conn->profiles);
-    g_queue_clear_full(&conn->fetch_queue, g_free);
+    mirror_clear(conn);
     g_hash_table_remove_all(conn->fail_reasons);
     g_hash_table_remove_all(conn->ac_reasons);
-    g_clear_error(&conn->fetch_error);
     /* Fetches in flight see the generation change and drop their replies. */
 }
 
@@ -333,47 +402,33 @@ static gboolean find_owner(NmifaceDriverConn *conn, gint64 deadline, GError **er
     return TRUE;
 }
 
-/* (Re)build the mirror from one GetManagedObjects and fetch every profile's settings. */
+/* (Re)build the mirror: the manager (and through it the devices and active connections it
+ * lists) and the settings (and through them every profile's settings). */
 gboolean nmi_session_load(NmifaceDriverConn *conn, gint64 deadline, GError **error)
 {
-    g_autoptr(GVariant) reply = NULL;
-    g_autoptr(GVariant) objects = NULL;
-    GVariantIter iter;
-    const char *path;
-    GVariant *ifaces;
-    guint generation;
 
     if (conn->nm_owner == NULL && !find_owner(conn, deadline, error))
         return FALSE;
-    generation = conn->generation;
-    reply = nmi_session_call(conn, NMI_NM_OM_PATH, DBUS_IFACE_OM, "GetManagedObjects", NULL,
-                             G_VARIANT_TYPE("(a{oa{sa{sv}}})"), deadline,
-                             "list its objects (GetManagedObjects)", error);
-    if (reply == NULL)
+    /* Replies to an earlier, failed load may still come: NM sent them before it answers this
+     * load's calls, so they are older than those answers and merge as any other update. */
+    mirror_clear(conn);
+    conn->loaded = FALSE;
+    conn->mirroring = TRUE;
+    conn->serial++;
+    nmi_objects_queue_fetch(conn, NMI_NM_PATH, NM_DBUS_INTERFACE);
+    nmi_objects_queue_fetch(conn, NMI_NM_SETTINGS_PATH, NM_DBUS_INTERFACE_SETTINGS);
+    if (!nmi_profiles_wait_fetched(conn, deadline, error))
         return FALSE;
-    if (conn->generation != generation) {
+    if (!nmi_object_has_iface(conn, NMI_NM_PATH, NM_DBUS_INTERFACE) ||
+        !nmi_object_has_iface(conn, NMI_NM_SETTINGS_PATH, NM_DBUS_INTERFACE_SETTINGS)) {
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
-                    "NetworkManager restarted while its objects were being listed");
-        return FALSE;
-    }
-    g_hash_table_remove_all(conn->objects);
-    g_hash_table_remove_all(conn->profiles);
-    g_queue_clear_full(&conn->fetch_queue, g_free);
-    g_clear_error(&conn->fetch_error);
-    objects = g_variant_get_child_value(reply, 0);
-    g_variant_iter_init(&iter, objects);
-    while (g_variant_iter_next(&iter, "{&o@a{sa{sv}}}", &path, &ifaces)) {
-        add_object(conn, path, ifaces);
-        g_variant_unref(ifaces);
-    }
-    if (!nmi_object_has_iface(conn, NMI_NM_PATH, NM_DBUS_INTERFACE)) {
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
-                    "NetworkManager on the system bus exports no %s object", NMI_NM_PATH);
+                    "NetworkManager on the system bus exports no %s or %s object", NMI_NM_PATH,
+                    NMI_NM_SETTINGS_PATH);
         return FALSE;
     }
     conn->loaded = TRUE;
     conn->serial++;
-    return nmi_profiles_wait_fetched(conn, deadline, error);
+    return TRUE;
 }
 
 /* ---- open and close --------------------------------------------------------------------- */
@@ -499,6 +554,7 @@ static void profile_free(gpointer data)
 
     g_free(profile->path);
     g_clear_object(&profile->connection);
+    g_clear_pointer(&profile->settings, g_variant_unref);
     g_free(profile);
 }
 
@@ -525,6 +581,8 @@ NmifaceDriverConn *nmi_session_open(const char *uri, gboolean read_only, GError 
     conn->fail_reasons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     conn->ac_reasons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_queue_init(&conn->fetch_queue);
+    conn->props_pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    conn->props_retry = g_ptr_array_new_with_free_func(nmi_fetch_free);
 
     if (!parse_uri(conn, uri, error)) {
         nmi_session_close(conn);
@@ -561,7 +619,7 @@ void nmi_session_close(NmifaceDriverConn *conn)
                 g_dbus_connection_signal_unsubscribe(conn->bus, conn->signal_ids[i]);
         /* Closing fails every pending call at once; let their callbacks run before freeing. */
         g_dbus_connection_close_sync(conn->bus, NULL, NULL);
-        g_queue_clear_full(&conn->fetch_queue, g_free);
+        g_queue_clear_full(&conn->fetch_queue, nmi_fetch_free);
         nmi_session_wait(conn, nothing_in_flight, NULL, nmi_session_deadline(conn),
                          "finish pending calls", NULL);
         while (g_main_context_iteration(conn->context, FALSE))
@@ -572,7 +630,9 @@ void nmi_session_close(NmifaceDriverConn *conn)
     g_clear_pointer(&conn->snapshot, nmi_snapshot_free);
     g_free(conn->nm_owner);
     g_clear_error(&conn->fetch_error);
-    g_queue_clear_full(&conn->fetch_queue, g_free);
+    g_queue_clear_full(&conn->fetch_queue, nmi_fetch_free);
+    g_hash_table_unref(conn->props_pending);
+    g_ptr_array_unref(conn->props_retry);
     g_hash_table_unref(conn->profiles);
     g_hash_table_unref(conn->objects);
     g_hash_table_unref(conn->fail_reasons);

@@ -2,23 +2,59 @@
 /*
  * Keeping the mirror current. A call first makes one round trip to NM (Peer.Ping): NM's reply
  * is ordered after every signal it sent before, so once it arrives every change made before
- * the call started has been applied to the mirror, except profile settings, which a change
- * signal only announces. Those are fetched with GetSettings, at most max_pending at a time
- * (the bus refuses more than max_replies_per_connection pending replies, and a refused fetch
- * is retried), and the call waits until every announced fetch has arrived.
+ * the call started has been applied to the mirror, except what a signal only announces: a
+ * profile's new settings (Updated) and the properties of objects the mirror starts to follow
+ * (a device that became real, a new active connection's profile). Those are fetched with
+ * GetSettings and GetAll, at most max_pending at a time (the bus refuses more than
+ * max_replies_per_connection pending replies, and a refused fetch is retried), and the call
+ * waits until every announced fetch has arrived.
+ *
+ * Every message from NM comes in the order NM sent it, and a reply holds NM's state when it
+ * was sent. So a PropertiesChanged for an interface whose GetAll is still pending is dropped
+ * (the reply is newer), and one that comes after the reply is merged into it.
  */
 #include "nm-private.h"
 
 #define LIMITS_EXCEEDED "org.freedesktop.DBus.Error.LimitsExceeded"
 #define FETCH_RETRY_MS  20
 
+typedef enum {
+    FETCH_SETTINGS, /* Settings.Connection.GetSettings of a profile */
+    FETCH_PROPS,    /* Properties.GetAll(iface) of an object */
+} FetchKind;
+
 typedef struct {
+    FetchKind kind;
+    char *path;
+    const char *iface; /* FETCH_PROPS: a static string */
     NmifaceDriverConn *conn;
     guint generation;
-    char *path;
-} FetchCall;
+} NmiFetch;
 
 static void pump(NmifaceDriverConn *conn);
+
+void nmi_fetch_free(gpointer data)
+{
+    NmiFetch *fetch = data;
+
+    g_free(fetch->path);
+    g_free(fetch);
+}
+
+static NmiFetch *fetch_new(FetchKind kind, const char *path, const char *iface)
+{
+    NmiFetch *fetch = g_new0(NmiFetch, 1);
+
+    fetch->kind = kind;
+    fetch->path = g_strdup(path);
+    fetch->iface = iface;
+    return fetch;
+}
+
+static char *props_key(const char *iface, const char *path)
+{
+    return g_strconcat(iface, " ", path, NULL);
+}
 
 static gboolean retry_cb(gpointer data)
 {
@@ -41,113 +77,153 @@ static void schedule_retry(NmifaceDriverConn *conn)
     g_source_attach(source, conn->context);
 }
 
-static void enqueue(NmifaceDriverConn *conn, NmiProfile *profile)
+static void enqueue_settings(NmifaceDriverConn *conn, NmiProfile *profile)
 {
     if (profile->queued)
         return;
     profile->queued = TRUE;
-    g_queue_push_tail(&conn->fetch_queue, g_strdup(profile->path));
+    g_queue_push_tail(&conn->fetch_queue, fetch_new(FETCH_SETTINGS, profile->path, NULL));
 }
 
-static void fetch_done_cb(GObject *source, GAsyncResult *res, gpointer data)
+/* The bus allows fewer pending replies than we tried: send fewer at once. */
+static void shrink_window(NmifaceDriverConn *conn)
 {
-    FetchCall *call = data;
-    NmifaceDriverConn *conn = call->conn;
-    g_autoptr(GVariant) reply = NULL;
+    guint accepted;
+
+    if (conn->max_pending_fixed)
+        return;
+    accepted = MIN(conn->max_pending, conn->fetch_in_flight);
+    conn->max_pending = accepted > 3 ? accepted - 2 : 1;
+}
+
+/* The object or interface went away meanwhile: its InterfacesRemoved signal is on its way. */
+static gboolean is_gone_error(const char *remote)
+{
+    return g_strcmp0(remote, "org.freedesktop.DBus.Error.UnknownObject") == 0 ||
+           g_strcmp0(remote, "org.freedesktop.DBus.Error.UnknownMethod") == 0 ||
+           g_strcmp0(remote, "org.freedesktop.DBus.Error.UnknownInterface") == 0 ||
+           g_strcmp0(remote, "org.freedesktop.DBus.Error.InvalidArgs") == 0;
+}
+
+static void note_failure(NmifaceDriverConn *conn, GError *error, const char *what, const char *path)
+{
+    if (conn->fetch_error != NULL)
+        return; /* the first failure is the one reported */
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
+        g_set_error(&conn->fetch_error, NMIFACE_ERROR, VIR_ERR_OPERATION_TIMEOUT,
+                    "timed out after %u ms waiting for NetworkManager to send the %s of %s",
+                    conn->timeout_ms, what, path);
+        return;
+    }
+    g_dbus_error_strip_remote_error(error);
+    g_set_error(&conn->fetch_error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
+                "cannot read the %s of NetworkManager object %s: %s", what, path, error->message);
+}
+
+/* ---- profile settings ------------------------------------------------------------------- */
+
+/* The keys a listing needs, read from the D-Bus settings in one pass without building an
+ * NMConnection; FALSE when there is no connection setting (libnm could not parse it either). */
+static gboolean profile_index(NmiProfile *profile)
+{
+    g_autoptr(GVariant) s_con = NULL;
+    GVariantIter iter;
+    const char *key;
+    GVariant *value;
+
+    profile->type = profile->ifname = profile->uuid = profile->master = NULL;
+    profile->port_type = NULL;
+    profile->timestamp = 0;
+    s_con = g_variant_lookup_value(profile->settings, NM_SETTING_CONNECTION_SETTING_NAME,
+                                   G_VARIANT_TYPE_VARDICT);
+    if (s_con == NULL)
+        return FALSE;
+    /* Borrowed strings stay valid while profile->settings lives (one serialized buffer). */
+    g_variant_iter_init(&iter, s_con);
+    while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
+        const char **field = NULL;
+
+        if (g_str_equal(key, NM_SETTING_CONNECTION_TYPE))
+            field = &profile->type;
+        else if (g_str_equal(key, NM_SETTING_CONNECTION_INTERFACE_NAME))
+            field = &profile->ifname;
+        else if (g_str_equal(key, NM_SETTING_CONNECTION_UUID))
+            field = &profile->uuid;
+        else if (g_str_equal(key, NM_SETTING_CONNECTION_MASTER))
+            field = &profile->master;
+        else if (g_str_equal(key, NM_SETTING_CONNECTION_SLAVE_TYPE))
+            field = &profile->port_type;
+        else if (g_str_equal(key, NM_SETTING_CONNECTION_TIMESTAMP) &&
+                 g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64))
+            profile->timestamp = g_variant_get_uint64(value);
+        if (field != NULL && g_variant_is_of_type(value, G_VARIANT_TYPE_STRING))
+            *field = g_variant_get_string(value, NULL);
+        g_variant_unref(value);
+    }
+    return TRUE;
+}
+
+NMConnection *nmi_profile_connection(NmiProfile *profile)
+{
     g_autoptr(GError) error = NULL;
+
+    if (profile->connection != NULL || profile->settings == NULL)
+        return profile->connection;
+    /* Best effort, as libnm parses what NM sends: fails only without a connection setting. */
+    profile->connection = nm_simple_connection_new_from_dbus(profile->settings, &error);
+    if (profile->connection == NULL) {
+        g_warning("cannot parse NetworkManager profile %s: %s", profile->path, error->message);
+        profile->connection = nm_simple_connection_new();
+    }
+    nm_connection_set_path(profile->connection, profile->path);
+    return profile->connection;
+}
+
+static gboolean profile_set_settings(NmiProfile *profile, GVariant *settings)
+{
+    g_clear_object(&profile->connection);
+    g_clear_pointer(&profile->settings, g_variant_unref);
+    profile->settings = g_variant_ref(settings);
+    return profile_index(profile);
+}
+
+static void settings_done(NmifaceDriverConn *conn, NmiFetch *fetch, GVariant *reply, GError *error)
+{
+    NmiProfile *profile = g_hash_table_lookup(conn->profiles, fetch->path);
     g_autoptr(GVariant) settings = NULL;
-    NmiProfile *profile;
-    NMConnection *connection;
 
-    reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-    conn->fetch_in_flight--;
-    profile = call->generation == conn->generation ? g_hash_table_lookup(conn->profiles, call->path)
-                                                   : NULL;
-    g_free(call->path);
-    g_free(call);
     if (profile == NULL)
-        return; /* NM restarted, or the profile went meanwhile */
+        return; /* the profile went meanwhile */
     profile->in_flight = FALSE;
-
     if (reply == NULL) {
         g_autofree char *remote = g_dbus_error_get_remote_error(error);
 
         if (g_strcmp0(remote, LIMITS_EXCEEDED) == 0) {
-            /* The bus allows fewer pending replies than we tried: send fewer at once. */
-            if (!conn->max_pending_fixed) {
-                guint accepted = MIN(conn->max_pending, conn->fetch_in_flight);
-
-                conn->max_pending = accepted > 3 ? accepted - 2 : 1;
-            }
-            enqueue(conn, profile);
+            shrink_window(conn);
+            enqueue_settings(conn, profile);
             schedule_retry(conn);
             return;
         }
-        if (g_strcmp0(remote, "org.freedesktop.DBus.Error.UnknownObject") == 0 ||
-            g_strcmp0(remote, "org.freedesktop.DBus.Error.UnknownMethod") == 0) {
-            /* Deleted meanwhile: its InterfacesRemoved signal is on its way. */
-            return;
-        }
-        if (conn->fetch_error != NULL) {
-            /* The first failure is the one reported. */
-        } else if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
-            g_set_error(&conn->fetch_error, NMIFACE_ERROR, VIR_ERR_OPERATION_TIMEOUT,
-                        "timed out after %u ms waiting for NetworkManager to send the settings "
-                        "of profile %s",
-                        conn->timeout_ms, profile->path);
-        } else {
-            g_dbus_error_strip_remote_error(error);
-            g_set_error(&conn->fetch_error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
-                        "cannot read NetworkManager profile %s: %s", profile->path, error->message);
-        }
-        pump(conn);
+        if (!is_gone_error(remote))
+            note_failure(conn, error, "settings", profile->path);
         return;
     }
-
     settings = g_variant_get_child_value(reply, 0);
-    connection = nm_simple_connection_new_from_dbus(settings, &error);
-    if (connection == NULL) {
+    conn->serial++;
+    if (!profile_set_settings(profile, settings)) {
+        /* Left stale, so the call fails rather than list it wrong. */
+        g_clear_pointer(&profile->settings, g_variant_unref);
         if (conn->fetch_error == NULL)
             g_set_error(&conn->fetch_error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
-                        "cannot parse NetworkManager profile %s: %s", profile->path,
-                        error->message);
-    } else {
-        nm_connection_set_path(connection, profile->path);
-        g_clear_object(&profile->connection);
-        profile->connection = connection;
-        if (!profile->dirty)
-            profile->stale = FALSE;
-        conn->serial++;
+                        "cannot parse NetworkManager profile %s: it has no connection setting",
+                        profile->path);
+    } else if (!profile->dirty) {
+        profile->stale = FALSE;
     }
     if (profile->dirty) {
         /* Changed again while this fetch was on its way: the reply may predate the change. */
         profile->dirty = FALSE;
-        enqueue(conn, profile);
-    }
-    pump(conn);
-}
-
-static void pump(NmifaceDriverConn *conn)
-{
-    while (conn->fetch_in_flight < conn->max_pending && !conn->fetch_retry_scheduled &&
-           conn->bus != NULL && !g_queue_is_empty(&conn->fetch_queue)) {
-        g_autofree char *path = g_queue_pop_head(&conn->fetch_queue);
-        NmiProfile *profile = g_hash_table_lookup(conn->profiles, path);
-        FetchCall *call;
-
-        if (profile == NULL)
-            continue;
-        profile->queued = FALSE;
-        profile->in_flight = TRUE;
-        call = g_new0(FetchCall, 1);
-        call->conn = conn;
-        call->generation = conn->generation;
-        call->path = g_steal_pointer(&path);
-        conn->fetch_in_flight++;
-        g_dbus_connection_call(conn->bus, NMI_NM_BUS_NAME, call->path,
-                               NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "GetSettings", NULL,
-                               G_VARIANT_TYPE("(a{sa{sv}})"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
-                               (int)conn->timeout_ms, NULL, fetch_done_cb, call);
+        enqueue_settings(conn, profile);
     }
 }
 
@@ -164,7 +240,7 @@ void nmi_profiles_queue_fetch(NmifaceDriverConn *conn, const char *path)
     if (profile->in_flight)
         profile->dirty = TRUE;
     else
-        enqueue(conn, profile);
+        enqueue_settings(conn, profile);
     pump(conn);
 }
 
@@ -173,6 +249,120 @@ void nmi_profiles_forget(NmifaceDriverConn *conn, const char *path)
     /* A queued path whose profile is gone is skipped by pump(). */
     g_hash_table_remove(conn->profiles, path);
 }
+
+/* ---- object properties ------------------------------------------------------------------ */
+
+void nmi_objects_queue_fetch(NmifaceDriverConn *conn, const char *path, const char *iface)
+{
+    char *key;
+
+    if (path == NULL || g_str_equal(path, "/") || nmi_object_has_iface(conn, path, iface))
+        return;
+    key = props_key(iface, path);
+    if (!g_hash_table_add(conn->props_pending, key))
+        return; /* already queued or in flight */
+    g_queue_push_tail(&conn->fetch_queue, fetch_new(FETCH_PROPS, path, iface));
+    pump(conn);
+}
+
+static void props_done(NmifaceDriverConn *conn, NmiFetch *fetch, GVariant *reply, GError *error)
+{
+    g_autofree char *key = props_key(fetch->iface, fetch->path);
+    g_autoptr(GVariant) props = NULL;
+    NmiObject *obj;
+
+    if (reply == NULL) {
+        g_autofree char *remote = g_dbus_error_get_remote_error(error);
+
+        if (g_strcmp0(remote, LIMITS_EXCEEDED) == 0) {
+            shrink_window(conn);
+            g_queue_push_tail(&conn->fetch_queue,
+                              fetch_new(FETCH_PROPS, fetch->path, fetch->iface));
+            schedule_retry(conn);
+            return;
+        }
+        g_hash_table_remove(conn->props_pending, key);
+        if (!is_gone_error(remote)) {
+            note_failure(conn, error, "properties", fetch->path);
+            g_ptr_array_add(conn->props_retry, fetch_new(FETCH_PROPS, fetch->path, fetch->iface));
+        }
+        return;
+    }
+    g_hash_table_remove(conn->props_pending, key);
+    obj = g_hash_table_lookup(conn->objects, fetch->path);
+    if (obj == NULL) {
+        obj = nmi_object_new(fetch->path);
+        g_hash_table_insert(conn->objects, obj->path, obj);
+    }
+    props = g_variant_get_child_value(reply, 0);
+    nmi_object_set_iface(obj, fetch->iface, props);
+    conn->serial++;
+    nmi_mirror_follow(conn, fetch->path, fetch->iface);
+}
+
+/* ---- sending ---------------------------------------------------------------------------- */
+
+static void fetch_done_cb(GObject *source, GAsyncResult *res, gpointer data)
+{
+    NmiFetch *fetch = data;
+    NmifaceDriverConn *conn = fetch->conn;
+    g_autoptr(GVariant) reply = NULL;
+    g_autoptr(GError) error = NULL;
+
+    reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+    conn->fetch_in_flight--;
+    /* After NM restarted, or while closing, replies belong to a mirror that is gone. */
+    if (fetch->generation == conn->generation && conn->bus != NULL && conn->mirroring) {
+        if (fetch->kind == FETCH_SETTINGS)
+            settings_done(conn, fetch, reply, error);
+        else
+            props_done(conn, fetch, reply, error);
+    }
+    nmi_fetch_free(fetch);
+    /* Refill in bursts, not one call per reply: GDBus hands every message between threads, and
+     * a burst costs one hand-off instead of one each. */
+    if (conn->fetch_in_flight <= conn->max_pending / 2)
+        pump(conn);
+}
+
+static void send_fetch(NmifaceDriverConn *conn, NmiFetch *fetch)
+{
+    fetch->conn = conn;
+    fetch->generation = conn->generation;
+    conn->fetch_in_flight++;
+    if (fetch->kind == FETCH_SETTINGS)
+        g_dbus_connection_call(conn->bus, NMI_NM_BUS_NAME, fetch->path,
+                               NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "GetSettings", NULL,
+                               G_VARIANT_TYPE("(a{sa{sv}})"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                               (int)conn->timeout_ms, NULL, fetch_done_cb, fetch);
+    else
+        g_dbus_connection_call(
+            conn->bus, NMI_NM_BUS_NAME, fetch->path, "org.freedesktop.DBus.Properties", "GetAll",
+            g_variant_new("(s)", fetch->iface), G_VARIANT_TYPE("(a{sv})"),
+            G_DBUS_CALL_FLAGS_NO_AUTO_START, (int)conn->timeout_ms, NULL, fetch_done_cb, fetch);
+}
+
+static void pump(NmifaceDriverConn *conn)
+{
+    while (conn->fetch_in_flight < conn->max_pending && !conn->fetch_retry_scheduled &&
+           conn->bus != NULL && !g_queue_is_empty(&conn->fetch_queue)) {
+        NmiFetch *fetch = g_queue_pop_head(&conn->fetch_queue);
+
+        if (fetch->kind == FETCH_SETTINGS) {
+            NmiProfile *profile = g_hash_table_lookup(conn->profiles, fetch->path);
+
+            if (profile == NULL) {
+                nmi_fetch_free(fetch);
+                continue;
+            }
+            profile->queued = FALSE;
+            profile->in_flight = TRUE;
+        }
+        send_fetch(conn, fetch);
+    }
+}
+
+/* ---- waiting ---------------------------------------------------------------------------- */
 
 static gboolean all_fetched(NmifaceDriverConn *conn, gpointer data)
 {
@@ -195,7 +385,7 @@ gboolean nmi_profiles_wait_fetched(NmifaceDriverConn *conn, gint64 deadline, GEr
     }
     g_hash_table_iter_init(&iter, conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
-        if (profile->connection == NULL || profile->stale)
+        if (profile->settings == NULL || profile->stale)
             missing++;
     if (missing > 0) {
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
@@ -203,6 +393,23 @@ gboolean nmi_profiles_wait_fetched(NmifaceDriverConn *conn, gint64 deadline, GEr
         return FALSE;
     }
     return TRUE;
+}
+
+gboolean nmi_profiles_require_props(NmifaceDriverConn *conn, const char *const *paths,
+                                    GError **error)
+{
+    GHashTableIter iter;
+    NmiProfile *profile;
+
+    if (paths != NULL) {
+        for (guint i = 0; paths[i] != NULL; i++)
+            nmi_objects_queue_fetch(conn, paths[i], NM_DBUS_INTERFACE_SETTINGS_CONNECTION);
+    } else {
+        g_hash_table_iter_init(&iter, conn->profiles);
+        while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
+            nmi_objects_queue_fetch(conn, profile->path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION);
+    }
+    return nmi_profiles_wait_fetched(conn, nmi_session_deadline(conn), error);
 }
 
 static gboolean sync_once(NmifaceDriverConn *conn, gint64 deadline, GError **error)
@@ -217,13 +424,19 @@ static gboolean sync_once(NmifaceDriverConn *conn, gint64 deadline, GError **err
                              deadline, "answer a ping", error);
     if (reply == NULL)
         return FALSE;
-    /* A profile whose earlier fetch failed is asked for again rather than left out or old;
+    /* What an earlier fetch could not read is asked for again rather than left out or old;
      * that failure (possibly reported after its call gave up) is no longer this call's. */
     g_clear_error(&conn->fetch_error);
     g_hash_table_iter_init(&iter, conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
-        if ((profile->connection == NULL || profile->stale) && !profile->in_flight)
-            enqueue(conn, profile);
+        if ((profile->settings == NULL || profile->stale) && !profile->in_flight)
+            enqueue_settings(conn, profile);
+    while (conn->props_retry->len > 0) {
+        NmiFetch *fetch = g_ptr_array_steal_index(conn->props_retry, conn->props_retry->len - 1);
+
+        nmi_objects_queue_fetch(conn, fetch->path, fetch->iface);
+        nmi_fetch_free(fetch);
+    }
     pump(conn);
     return nmi_profiles_wait_fetched(conn, deadline, error);
 }

@@ -12,19 +12,8 @@
 
 static gboolean is_defining_top(NmifaceDriverConn *conn, NmiProfile *p, const char *name)
 {
-    NMSettingConnection *s_con;
-    const char *type;
-
-    if (p->connection == NULL || g_strcmp0(nm_connection_get_interface_name(p->connection), name))
-        return FALSE;
-    s_con = nm_connection_get_setting_connection(p->connection);
-    type = nm_setting_connection_get_connection_type(s_con);
-    return nm_setting_connection_get_master(s_con) == NULL &&
-           (g_strcmp0(type, NM_SETTING_WIRED_SETTING_NAME) == 0 ||
-            g_strcmp0(type, NM_SETTING_BRIDGE_SETTING_NAME) == 0 ||
-            g_strcmp0(type, NM_SETTING_BOND_SETTING_NAME) == 0 ||
-            g_strcmp0(type, NM_SETTING_VLAN_SETTING_NAME) == 0) &&
-           !nmi_profile_is_volatile(conn, p);
+    return p->settings != NULL && g_strcmp0(p->ifname, name) == 0 && p->master == NULL &&
+           nmi_is_listed_type(p->type) && !nmi_profile_is_volatile(conn, p);
 }
 
 /* Paths of the profiles active (activating or activated) right now. */
@@ -99,8 +88,7 @@ gboolean nmi_undefine(NmifaceDriverConn *conn, const char *name, GError **error)
         gboolean ok;
 
         if (g_hash_table_contains(active, p->path))
-            ok = nmi_profile_update(conn, p, NULL, nm_txn_volatile_update_flags(conn), log,
-                                    &local);
+            ok = nmi_profile_update(conn, p, NULL, nm_txn_volatile_update_flags(conn), log, &local);
         else
             ok = nm_txn_profile_delete(conn, p, log, &local);
         if (!ok) {

@@ -8,13 +8,17 @@
 NmiProfileSet *nmi_profile_set_for(NmifaceDriverConn *conn, NmiProfile *top)
 {
     g_autoptr(GPtrArray) ports = nmi_collect_ports(conn, top);
-    g_autoptr(NMConnection) top_copy = nm_simple_connection_new_clone(top->connection);
-    NmiProfileSet *set = nmi_profile_set_new(top_copy);
+    g_autoptr(NMConnection) top_copy = nm_simple_connection_new_clone(nmi_profile_connection(top));
+    NmiProfileSet *set;
 
+    nmi_vlan_parent_show_name(conn, top_copy);
+    set = nmi_profile_set_new(top_copy);
     for (guint i = 0; i < ports->len; i++) {
         NmiProfile *port = ports->pdata[i];
+        NMConnection *copy = nm_simple_connection_new_clone(nmi_profile_connection(port));
 
-        g_ptr_array_add(set->ports, nm_simple_connection_new_clone(port->connection));
+        nmi_vlan_parent_show_name(conn, copy);
+        g_ptr_array_add(set->ports, copy);
     }
     return set;
 }

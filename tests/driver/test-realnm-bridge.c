@@ -112,7 +112,6 @@ static void test_stop_bridge(void)
     g_autoptr(GError) error = NULL;
     g_autofree char *bv0 = NULL;
     g_autofree char *br = NULL;
-    gboolean active = TRUE;
 
     g_assert_true(td_driver()->destroy(conn, "br0", 0, &error));
     td_assert_no_error(error);
@@ -120,10 +119,8 @@ static void test_stop_bridge(void)
     g_assert_null(strstr(bv0, " master br0 "));
     br = td_sh("ip -o -4 addr show dev br0 2>/dev/null; true");
     g_assert_null(strstr(br, "192.0.2.1"));
-    g_usleep(1500 * 1000);
-    g_assert_true(td_driver()->is_active(conn, "br0", &active, &error));
-    td_assert_no_error(error);
-    g_assert_false(active);
+    /* NM must not bring it back by itself. */
+    g_assert_true(td_stays_inactive(conn, "br0", NM_AUTOCONNECT_GRACE_MS));
 }
 
 static void test_undefine_bridge(void)
@@ -240,6 +237,59 @@ static void test_vlan_fails_clearly(void)
     td_assert_no_error(error);
 }
 
+/* nmcli users often name a vlan's parent by its profile's UUID: the XML shows the parent's
+ * interface name, and a define that keeps the parent keeps the UUID. */
+static void test_vlan_parent_by_uuid(void)
+{
+    static const char *xml = "<interface type='vlan' name='bv1.7'>\n"
+                             "  <start mode='none'/>\n"
+                             "  <protocol family='ipv4'>\n"
+                             "    <ip address='198.51.100.7' prefix='24'/>\n"
+                             "  </protocol>\n"
+                             "  <vlan tag='7'>\n"
+                             "    <interface name='bv1'/>\n"
+                             "  </vlan>\n"
+                             "</interface>\n";
+    g_autofree char *uuid = NULL;
+    g_autofree char *parent = NULL;
+    g_autofree char *back = NULL;
+    g_autofree char *expected = NULL;
+    g_autoptr(NmifaceIfaceInfo) info = NULL;
+    g_autoptr(NmifaceIfaceInfo) info2 = NULL;
+    g_autoptr(GError) error = NULL;
+
+    td_run("nmcli connection add type ethernet con-name bv1-eth ifname bv1 autoconnect no "
+           "ipv4.method disabled ipv6.method disabled");
+    uuid = td_sh("nmcli -g connection.uuid connection show bv1-eth");
+    td_run("nmcli connection add type vlan con-name bv1.7 ifname bv1.7 autoconnect no "
+           "vlan.id 7 vlan.parent %s ipv4.method disabled ipv6.method ignore",
+           uuid);
+    back = td_driver()->get_xml_desc(conn, "bv1.7", VIR_INTERFACE_XML_INACTIVE, &error);
+    td_assert_no_error(error);
+    g_test_message("%s", back);
+    g_assert_nonnull(strstr(back, "<vlan tag='7'>\n    <interface name='bv1'/>\n  </vlan>"));
+
+    /* Define with an address added: the parent stays the UUID. */
+    info = td_define(conn, xml);
+    parent = td_sh("nmcli -g vlan.parent,ipv4.addresses connection show bv1.7");
+    expected = g_strdup_printf("%s\n198.51.100.7/24", uuid);
+    g_assert_cmpstr(parent, ==, expected);
+    g_clear_pointer(&back, g_free);
+    back = td_driver()->get_xml_desc(conn, "bv1.7", VIR_INTERFACE_XML_INACTIVE, &error);
+    td_assert_no_error(error);
+    g_assert_cmpstr(back, ==, xml);
+
+    /* Define naming another parent: the XML wins. */
+    info2 = td_define(conn, "<interface type='vlan' name='bv1.7'><start mode='none'/>"
+                            "<vlan tag='7'><interface name='bv0'/></vlan></interface>");
+    g_clear_pointer(&parent, g_free);
+    parent = td_sh("nmcli -g vlan.parent connection show bv1.7");
+    g_assert_cmpstr(parent, ==, "bv0");
+    g_assert_true(td_driver()->undefine(conn, "bv1.7", &error));
+    td_assert_no_error(error);
+    td_run("nmcli connection delete bv1-eth");
+}
+
 int main(int argc, char **argv)
 {
     int rc;
@@ -256,6 +306,7 @@ int main(int argc, char **argv)
     g_test_add_func("/realnm/bridge/nested-ports", test_nested_ports);
     g_test_add_func("/realnm/bond/define-and-fail-to-start", test_bond_fails_clearly);
     g_test_add_func("/realnm/vlan/define-and-fail-to-start", test_vlan_fails_clearly);
+    g_test_add_func("/realnm/vlan/parent-by-uuid", test_vlan_parent_by_uuid);
     rc = g_test_run();
     td_driver()->close(conn);
     return rc;

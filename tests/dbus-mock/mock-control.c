@@ -52,6 +52,23 @@ gboolean mock_control_fail_next(const char *method, const char *error_name, cons
         "FailNext", g_variant_new("(sss)", method, error_name, message ? message : ""), error);
 }
 
+gboolean mock_control_fail_nth(const char *method, guint n, const char *error_name,
+                               const char *message, GError **error)
+{
+    return mock_call_void(
+        "FailNth", g_variant_new("(suss)", method, n, error_name, message ? message : ""), error);
+}
+
+gboolean mock_control_get_call_count(const char *method, guint *count, GError **error)
+{
+    g_autoptr(GVariant) reply =
+        mock_call("GetCallCount", g_variant_new("(s)", method), "(u)", error);
+    if (reply == NULL)
+        return FALSE;
+    g_variant_get(reply, "(u)", count);
+    return TRUE;
+}
+
 gboolean mock_control_set_delay(const char *method, guint ms, GError **error)
 {
     return mock_call_void("SetDelay", g_variant_new("(su)", method, ms), error);
@@ -141,4 +158,24 @@ GVariant *mock_control_get_etc_settings(const char *uuid, GError **error)
     if (reply == NULL)
         return NULL;
     return g_variant_get_child_value(reply, 0);
+}
+
+gboolean mock_control_hold_signals(const char *const *members, GError **error)
+{
+    return mock_call_void("HoldSignals", g_variant_new("(^as)", members), error);
+}
+
+gboolean mock_control_release_signals(gboolean deliver, GError **error)
+{
+    return mock_call_void("ReleaseSignals", g_variant_new("(b)", deliver), error);
+}
+
+char *mock_control_dump_profiles(GError **error)
+{
+    g_autoptr(GVariant) reply = mock_call("DumpProfiles", NULL, "(s)", error);
+    if (reply == NULL)
+        return NULL;
+    char *text = NULL;
+    g_variant_get(reply, "(s)", &text);
+    return text;
 }

@@ -269,6 +269,7 @@ class Entity:
             obj.props[name] = dbus.Dictionary(props, signature='sv')
         mockobject.objects[path] = obj
         self.obj = obj
+        MOCK.install_properties(obj)
         MOCK.emit_added(path)
 
     def unexport(self):
@@ -695,7 +696,11 @@ class Mock:
         self.counters = {}
         self.version = 0
         self.fail_next = {}
+        self.fail_nth = {}        # method -> [[calls left, error name, message], ...]
+        self.call_counts = {}     # method (short and qualified) -> calls received
         self.delays = {}
+        self.held = set()         # 'InterfacesAdded' / 'InterfacesRemoved' held back
+        self.held_signals = []    # (member, path, interfaces) in the order they were due
         self.outcomes = {}
         self.on_bus = True
         self.activation_ms = int(parameters.get('activation-ms', 50))
@@ -704,6 +709,7 @@ class Mock:
         self.nm_version = str(parameters.get('version', '1.42.4'))
         self.autoconnect_pending = 0
         self.control_name = None
+        self.control_obj = None
 
     # ---- object paths and signals
     def next_path(self, kind):
@@ -722,6 +728,9 @@ class Mock:
         return '02:4E:4D:%02X:%02X:%02X' % ((h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff)
 
     def emit_added(self, path):
+        if 'InterfacesAdded' in self.held:
+            self.held_signals.append(('InterfacesAdded', path, None))
+            return
         obj = mockobject.objects[path]
         self.mock.EmitSignal(OM_IFACE, 'InterfacesAdded', 'oa{sa{sv}}', [
             dbus.ObjectPath(path),
@@ -729,8 +738,33 @@ class Mock:
                             signature='sa{sv}')])
 
     def emit_removed(self, path, interfaces):
+        if 'InterfacesRemoved' in self.held:
+            self.held_signals.append(('InterfacesRemoved', path, list(interfaces)))
+            return
         self.mock.EmitSignal(OM_IFACE, 'InterfacesRemoved', 'oas', [
             dbus.ObjectPath(path), dbus.Array(interfaces, signature='s')])
+
+    def hold_signals(self, members):
+        for m in members:
+            if m not in ('InterfacesAdded', 'InterfacesRemoved'):
+                raise manager_error('InvalidArguments', f"cannot hold back '{m}'")
+        self.held.update(str(m) for m in members)
+
+    def release_signals(self, deliver):
+        '''Send (or drop) what was held back, in order. An InterfacesAdded carries the object's
+        properties as they are now (a late signal is still NM's state when it is sent) and is
+        dropped when the object has gone meanwhile; an InterfacesRemoved is dropped when the
+        path has come back.'''
+        self.held.clear()
+        pending, self.held_signals = self.held_signals, []
+        if not deliver:
+            return
+        for member, path, interfaces in pending:
+            exported = path in mockobject.objects
+            if member == 'InterfacesAdded' and exported:
+                self.emit_added(path)
+            elif member == 'InterfacesRemoved' and not exported:
+                self.emit_removed(path, interfaces)
 
     def emit_props(self, path, iface, changed):
         obj = mockobject.objects.get(path)
@@ -738,6 +772,16 @@ class Mock:
             return
         obj.EmitSignal(PROPS_IFACE, 'PropertiesChanged', 'sa{sv}as', [
             iface, dbus.Dictionary(changed, signature='sv'), dbus.Array([], signature='s')])
+
+    def emit_props_anywhere(self, path, iface, changed):
+        '''PropertiesChanged from NM's connection for any path, exported or not (a stale signal
+        for an object that has gone, or one the client has not been told about yet).'''
+        msg = dbus.lowlevel.SignalMessage(path, PROPS_IFACE, 'PropertiesChanged')
+        msg.append(iface, dbus.Dictionary(changed, signature='sv'), dbus.Array([], signature='s'),
+                   signature='sa{sv}as')
+        self.bus.send_message(msg)
+        self.mock.log(f'emitted PropertiesChanged {path} {iface} '
+                      f'{", ".join(sorted(str(k) for k in changed))}')
 
     # ---- manager object
     def manager_props(self):
@@ -882,10 +926,11 @@ class Mock:
         p.autoconnect_blocked = block_autoconnect
         self.profiles.append(p)
         path = self.next_path('Settings')
+        # NM's order (seen on 1.42): InterfacesAdded, NewConnection, then Connections
         p.export(path, {CONN_IFACE: p.storage_props()})
         self.install_connection_methods(p)
-        self.sync_settings()
         self.settings.obj.EmitSignal(SETTINGS_IFACE, 'NewConnection', 'o', [dbus.ObjectPath(path)])
+        self.sync_settings()
         self.sync_placeholders()
         self.sync_available()
         self.schedule_autoconnect()
@@ -937,11 +982,12 @@ class Mock:
             self.tombstones[p.uuid] = p.disk
         self.profiles.remove(p)
         path = p.path
-        p.obj.EmitSignal(CONN_IFACE, 'Removed', '', [])
-        p.unexport()
+        # NM's order (seen on 1.42): Connections, Removed, ConnectionRemoved, InterfacesRemoved
         self.sync_settings()
+        p.obj.EmitSignal(CONN_IFACE, 'Removed', '', [])
         self.settings.obj.EmitSignal(SETTINGS_IFACE, 'ConnectionRemoved', 'o',
                                      [dbus.ObjectPath(path)])
+        p.unexport()
         self.sync_placeholders()
         self.sync_available()
 
@@ -964,7 +1010,15 @@ class Mock:
         self.devices.append(d)
         d.export(path, d.all_props())
         self.install_device_methods(d)
+        if d.real:
+            self.emit_device_added_removed(d, True)
         self.sync_manager()
+
+    def emit_device_added_removed(self, d, added):
+        '''Manager.DeviceAdded/DeviceRemoved: NM sends them when a device becomes or stops
+        being real (in Devices), right before the Devices PropertiesChanged.'''
+        self.manager.obj.EmitSignal(NM_IFACE, 'DeviceAdded' if added else 'DeviceRemoved', 'o',
+                                    [dbus.ObjectPath(d.path)])
 
     def remove_device(self, d):
         if d.ac is not None:
@@ -972,11 +1026,15 @@ class Mock:
         for child in [x for x in self.devices if x.parent is d]:
             self.remove_device(child)
         if d in self.devices:
+            # NM's order (nm-manager.c remove_device(), seen on 1.42): DeviceRemoved, out of
+            # Devices and AllDevices (PropertiesChanged), then the object goes (InterfacesRemoved)
             self.devices.remove(d)
+            if d.real:
+                self.emit_device_added_removed(d, False)
+            self.sync_manager()
             d.unexport()
             d.ip4.unexport()
             d.ip6.unexport()
-            self.sync_manager()
 
     def software_device_for(self, profile):
         '''The software device a profile activates on, created (realized) if needed.'''
@@ -1015,6 +1073,7 @@ class Mock:
         d.vlan_id = int(opts.get('vlan-id', 0))
         d.state, d.reason = DEV_DISCONNECTED, R_NONE
         d.sync()
+        self.emit_device_added_removed(d, True)
         self.sync_manager()
         return d
 
@@ -1046,6 +1105,7 @@ class Mock:
         d.stale_flags = 0x1           # NM 1.42 leaves the last IFF_UP on the placeholder
         d.state, d.reason = DEV_UNMANAGED, reason
         d.sync()
+        self.emit_device_added_removed(d, False)
         self.sync_manager()
         self.sync_placeholders()
 
@@ -1582,7 +1642,23 @@ class Mock:
 
     # ---- D-Bus method plumbing: faults and delays apply to every NM method
     def take_fault(self, iface, name):
-        for key in (f'{iface}.{name}', name):
+        '''Counts the call, then: the error of a FailNth whose turn it is, else the next queued
+        FailNext error, else None.'''
+        keys = (f'{iface}.{name}', name)
+        for key in keys:
+            self.call_counts[key] = self.call_counts.get(key, 0) + 1
+        due = []
+        for key in keys:
+            for entry in self.fail_nth.get(key, []):
+                entry[0] -= 1
+                if entry[0] <= 0:
+                    due.append((key, entry))
+        if due:
+            # one failure per call; another one due now fails the next call
+            key, entry = due[0]
+            self.fail_nth[key].remove(entry)
+            return NMError(entry[1], entry[2])
+        for key in keys:
             queue = self.fail_next.get(key)
             if queue:
                 err, msg = queue.pop(0)
@@ -1601,6 +1677,12 @@ class Mock:
         state = self
 
         def run(args, reply, error):
+            if obj is not self.control_obj and mockobject.objects.get(obj.path) is not obj:
+                # a delayed call whose object went meanwhile: NM (GDBus 2.74) would have got it
+                # after the object was unexported, and answers so (verified on NM 1.42)
+                error(NMError('org.freedesktop.DBus.Error.UnknownMethod',
+                              f'Object does not exist at path \u201c{obj.path}\u201d'))
+                return False
             try:
                 ret = impl(*args)
             except dbus.exceptions.DBusException as e:
@@ -1764,6 +1846,46 @@ class Mock:
         d.set_state(DEV_ACTIVATED, R_NONE)
         self.sync_available()
         self.sync_manager()
+
+    def install_properties(self, obj):
+        '''Properties.Get/GetAll answered as NM's GDBus answers them (InvalidArgs for an
+        interface or property the object lacks), and like every NM method subject to FailNext
+        and SetDelay ("GetAll", "Get").'''
+        def get_all(iface):
+            if not self.on_bus:
+                raise NMError('org.freedesktop.DBus.Error.ServiceUnknown', 'NetworkManager is gone')
+            props = obj.props.get(str(iface))
+            if props is None:
+                raise NMError('org.freedesktop.DBus.Error.InvalidArgs',
+                              f'No such interface \u201c{iface}\u201d')
+            return dbus.Dictionary(props, signature='sv')
+
+        def get(iface, name):
+            props = get_all(iface)
+            if str(name) not in props:
+                raise NMError('org.freedesktop.DBus.Error.InvalidArgs',
+                              f'No such property \u201c{name}\u201d')
+            return props[str(name)]
+
+        self.add_method(obj, PROPS_IFACE, 'GetAll', 's', 'a{sv}', get_all)
+        self.add_method(obj, PROPS_IFACE, 'Get', 'ss', 'v', get)
+
+    def dump_profiles(self):
+        '''Every profile (and tombstone) as text, sorted by UUID, without object paths: what a
+        client can tell about it (settings, Flags, Filename) plus where it is stored.'''
+        lines = []
+        for p in sorted(self.profiles, key=lambda x: x.uuid):
+            flags = NM.ConnectionSerializationFlags.NO_SECRETS
+            lines.append(f'profile {p.uuid} id={p.conn.get_id()!r} flags=0x{p.flags():x} '
+                         f'filename={p.filename or "-"}')
+            lines.append(f'  etc={p.disk["filename"] if p.disk else "-"} run={p.run_file or "-"}'
+                         f' detached={p.detached} volatile={p.volatile}')
+            lines.append(f'  settings={p.conn.to_dbus(flags).print_(False)}')
+            if p.disk is not None:
+                lines.append(f'  etc-settings={p.disk["conn"].to_dbus(flags).print_(False)}')
+        for uuid in sorted(self.tombstones):
+            lines.append(f'tombstone {uuid} etc={self.tombstones[uuid]["filename"]}')
+        return '\n'.join(lines) + '\n'
 
     def get_managed_objects(self):
         if not self.on_bus:
@@ -1949,6 +2071,7 @@ class Mock:
         ctl.obj.logfile = self.mock.logfile
         ctl.obj.is_logfile_owner = False
         mockobject.objects[CONTROL_PATH] = ctl.obj
+        self.control_obj = ctl.obj
 
         def fail_next(method, error_name, message):
             self.fail_next.setdefault(str(method), []).append((str(error_name), str(message)))
@@ -1992,7 +2115,13 @@ class Mock:
             self.activation_ms = int(ms)
 
         def emit(path, iface, props):
-            self.emit_props(str(path), str(iface), dict(props))
+            self.emit_props_anywhere(str(path), str(iface), props)
+
+        def fail_nth(method, n, error_name, message):
+            if n < 1:
+                raise manager_error('InvalidArguments', 'n counts from 1 (the next call)')
+            self.fail_nth.setdefault(str(method), []).append([int(n), str(error_name),
+                                                              str(message)])
 
         def storage(uuid):
             p = self.profile_by_uuid(str(uuid))
@@ -2024,6 +2153,11 @@ class Mock:
             ('SetActivationOutcome', 'ss', '', set_outcome),
             ('SetActivationTime', 'u', '', set_time),
             ('EmitPropertiesChanged', 'osa{sv}', '', emit),
+            ('FailNth', 'suss', '', fail_nth),
+            ('GetCallCount', 's', 'u', lambda m: _u(self.call_counts.get(str(m), 0))),
+            ('HoldSignals', 'as', '', self.hold_signals),
+            ('ReleaseSignals', 'b', '', lambda deliver: self.release_signals(bool(deliver))),
+            ('DumpProfiles', '', 's', lambda: dbus.String(self.dump_profiles())),
             ('GetStorage', 's', 'ssb', storage),
             ('GetEtcSettings', 's', 'a{sa{sv}}', etc_settings),
         ]

@@ -45,12 +45,20 @@ static GAsyncResult *wait_result(GAsyncResult **slot)
     return *slot;
 }
 
-static void sleep_ms(guint ms)
+/* Negative check: COND holds all along for MS (iterating the main context); FALSE as soon as it
+ * does not. Keep MS short. */
+static gboolean holds_for(Condition cond, gpointer data, guint ms)
 {
-    gboolean done = FALSE;
-    g_timeout_add(ms, timed_out_cb, &done);
-    while (!done)
+    gboolean over = FALSE;
+    guint id = g_timeout_add(ms, timed_out_cb, &over);
+    while (!over) {
+        if (!cond(data)) {
+            g_source_remove(id);
+            return FALSE;
+        }
         g_main_context_iteration(NULL, TRUE);
+    }
+    return cond(data);
 }
 
 /* ---- profiles ---- */
@@ -397,6 +405,19 @@ static NMConnection *with_address(NMConnection *conn, const char *address)
     return copy;
 }
 
+typedef struct {
+    NMClient *client;
+    NMRemoteConnection *profile;
+    const char *address;
+} AddressWait;
+
+static gboolean no_checkpoint_and_address_is(gpointer data)
+{
+    AddressWait *w = data;
+    return nm_client_get_checkpoints(w->client)->len == 0 &&
+           g_strcmp0(first_address(NM_CONNECTION(w->profile)), w->address) == 0;
+}
+
 static void test_checkpoint(void)
 {
     g_autoptr(NMClient) client = new_client();
@@ -463,10 +484,9 @@ static void test_checkpoint(void)
         n_failed += GPOINTER_TO_UINT(value) == NM_ROLLBACK_RESULT_ERR_FAILED;
     g_assert_cmpuint(n_failed, ==, 1);
 
-    sleep_ms(200);
-    g_assert_cmpuint(nm_client_get_checkpoints(client)->len, ==, 0);
-    /* the profile active at creation is restored and reactivated ... */
-    g_assert_cmpstr(first_address(NM_CONNECTION(ract)), ==, "192.0.2.1");
+    /* the checkpoint goes; the profile active at creation is restored and reactivated ... */
+    AddressWait restored = {client, ract, "192.0.2.1"};
+    g_assert_true(wait_until(no_checkpoint_and_address_is, &restored, WAIT_MS));
     NMActiveConnection *now = nm_device_get_active_connection(eth0);
     g_assert_nonnull(now);
     g_assert_true(wait_until(ac_activated, now, WAIT_MS));
@@ -475,6 +495,17 @@ static void test_checkpoint(void)
     /* ... and the new one is deleted (DELETE_NEW_CONNECTIONS) */
     g_assert_null(nm_client_get_connection_by_uuid(client, fresh_uuid));
     g_assert_null(nm_client_get_device_by_iface(client, "br0"));
+}
+
+typedef struct {
+    NMClient *client;
+    const char *uuid;
+} ProfileWait;
+
+static gboolean profile_present(gpointer data)
+{
+    ProfileWait *w = data;
+    return nm_client_get_connection_by_uuid(w->client, w->uuid) != NULL;
 }
 
 static void test_checkpoint_keeps_new_profiles(void)
@@ -491,8 +522,9 @@ static void test_checkpoint_keeps_new_profiles(void)
     g_autoptr(GHashTable) results = checkpoint_rollback(client, cp, &error);
     g_assert_no_error(error);
     g_assert_nonnull(results);
-    sleep_ms(100);
-    g_assert_nonnull(nm_client_get_connection_by_uuid(client, nm_connection_get_uuid(fresh)));
+    /* not deleted (no DELETE_NEW_CONNECTIONS) */
+    ProfileWait kept = {client, nm_connection_get_uuid(fresh)};
+    g_assert_true(holds_for(profile_present, &kept, 100));
 }
 
 static void test_fail_next(void)
@@ -609,6 +641,11 @@ static void test_restart(void)
     g_assert_cmpuint(nm_client_get_checkpoints(client)->len, ==, 0);
 }
 
+static gboolean device_activated(gpointer data)
+{
+    return nm_device_get_state(data) == NM_DEVICE_STATE_ACTIVATED;
+}
+
 static void test_stale_property(void)
 {
     g_autoptr(NMClient) client = new_client();
@@ -625,8 +662,7 @@ static void test_stale_property(void)
                                                        NM_DBUS_INTERFACE_DEVICE,
                                                        g_variant_builder_end(&b), &error));
     g_assert_no_error(error);
-    sleep_ms(100);
-    g_assert_cmpint(nm_device_get_state(eth0), ==, NM_DEVICE_STATE_ACTIVATED);
+    g_assert_true(wait_until(device_activated, eth0, WAIT_MS));
     /* the mock's own state is unchanged: a fresh client sees the truth */
     g_autoptr(NMClient) fresh = new_client();
     g_assert_cmpint(nm_device_get_state(nm_client_get_device_by_iface(fresh, "eth0")), ==,
@@ -676,14 +712,414 @@ static void test_reboot(void)
     g_assert_true(mock_control_reboot(&error));
     g_assert_no_error(error);
     g_assert_true(wait_until(has_n_connections, client, WAIT_MS));
-    sleep_ms(100);
     g_assert_null(
         nm_client_get_connection_by_uuid(client, nm_connection_get_uuid(NM_CONNECTION(rmem))));
     NMRemoteConnection *back =
         nm_client_get_connection_by_uuid(client, nm_connection_get_uuid(disk));
     g_assert_nonnull(back);
+    /* its /etc settings, once libnm has fetched them after Updated */
+    AddressWait from_etc = {client, back, "192.0.2.1"};
+    g_assert_true(wait_until(no_checkpoint_and_address_is, &from_etc, WAIT_MS));
     g_assert_false(nm_remote_connection_get_unsaved(back));
-    g_assert_cmpstr(first_address(NM_CONNECTION(back)), ==, "192.0.2.1");
+}
+
+/* ---- raw D-Bus: properties, signal order, control methods ---- */
+
+static GDBusConnection *system_bus(void)
+{
+    g_autoptr(GError) error = NULL;
+    GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &error);
+    g_assert_no_error(error);
+    return bus;
+}
+
+static GVariant *nm_call(GDBusConnection *bus, const char *path, const char *iface,
+                         const char *method, GVariant *args, const char *reply_type, GError **error)
+{
+    return g_dbus_connection_call_sync(bus, NM_DBUS_SERVICE, path, iface, method, args,
+                                       G_VARIANT_TYPE(reply_type), G_DBUS_CALL_FLAGS_NONE, WAIT_MS,
+                                       NULL, error);
+}
+
+static GVariant *get_all(GDBusConnection *bus, const char *path, const char *iface, GError **error)
+{
+    g_autoptr(GVariant) reply = nm_call(bus, path, "org.freedesktop.DBus.Properties", "GetAll",
+                                        g_variant_new("(s)", iface), "(a{sv})", error);
+    return reply != NULL ? g_variant_get_child_value(reply, 0) : NULL;
+}
+
+/* Does the ao property PROP of IFACE on PATH hold ITEM? */
+static gboolean ao_contains(GDBusConnection *bus, const char *path, const char *iface,
+                            const char *prop, const char *item)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) props = get_all(bus, path, iface, &error);
+    g_assert_no_error(error);
+    g_autofree const char **paths = NULL;
+    g_assert_true(g_variant_lookup(props, prop, "^a&o", &paths));
+    return g_strv_contains(paths, item);
+}
+
+/* Every signal NM sends, as "Member path" (PropertiesChanged: "PropertiesChanged path Iface
+ * Prop,Prop"), in arrival order. */
+typedef struct {
+    GPtrArray *seen;
+    guint id;
+} SignalLog;
+
+static void signal_log_cb(GDBusConnection *bus, const char *sender, const char *path,
+                          const char *iface, const char *member, GVariant *params, gpointer data)
+{
+    SignalLog *log = data;
+    g_autoptr(GString) line = g_string_new(NULL);
+    g_string_printf(line, "%s %s", member, path);
+    if (g_str_equal(member, "PropertiesChanged")) {
+        const char *prop_iface;
+        g_autoptr(GVariant) changed = NULL;
+        g_variant_get(params, "(&s@a{sv}@as)", &prop_iface, &changed, NULL);
+        g_string_append_printf(line, " %s ", prop_iface);
+        GVariantIter iter;
+        const char *key;
+        g_variant_iter_init(&iter, changed);
+        for (guint i = 0; g_variant_iter_next(&iter, "{&sv}", &key, NULL); i++)
+            g_string_append_printf(line, "%s%s", i ? "," : "", key);
+    } else if (g_str_equal(member, "InterfacesAdded") || g_str_equal(member, "InterfacesRemoved") ||
+               g_str_equal(member, "DeviceAdded") || g_str_equal(member, "DeviceRemoved") ||
+               g_str_equal(member, "NewConnection") || g_str_equal(member, "ConnectionRemoved")) {
+        const char *obj;
+        g_variant_get_child(params, 0, "&o", &obj);
+        g_string_append_printf(line, " %s", obj);
+    }
+    g_ptr_array_add(log->seen, g_string_free(g_steal_pointer(&line), FALSE));
+}
+
+static void signal_log_start(SignalLog *log, GDBusConnection *bus)
+{
+    log->seen = g_ptr_array_new_with_free_func(g_free);
+    log->id =
+        g_dbus_connection_signal_subscribe(bus, NM_DBUS_SERVICE, NULL, NULL, NULL, NULL,
+                                           G_DBUS_SIGNAL_FLAGS_NONE, signal_log_cb, log, NULL);
+}
+
+static void signal_log_stop(SignalLog *log, GDBusConnection *bus)
+{
+    g_dbus_connection_signal_unsubscribe(bus, log->id);
+    g_ptr_array_unref(log->seen);
+}
+
+typedef struct {
+    SignalLog *log;
+    const char *prefix;
+} SignalWait;
+
+/* Index of the first line starting with PREFIX, or -1. */
+static int signal_log_find(SignalLog *log, const char *prefix)
+{
+    for (guint i = 0; i < log->seen->len; i++)
+        if (g_str_has_prefix(log->seen->pdata[i], prefix))
+            return (int)i;
+    return -1;
+}
+
+static gboolean signal_seen(gpointer data)
+{
+    SignalWait *w = data;
+    return signal_log_find(w->log, w->prefix) >= 0;
+}
+
+static int wait_signal(SignalLog *log, const char *prefix)
+{
+    SignalWait w = {log, prefix};
+    if (!wait_until(signal_seen, &w, WAIT_MS)) {
+        for (guint i = 0; i < log->seen->len; i++)
+            g_test_message("seen: %s", (char *)log->seen->pdata[i]);
+        g_error("no signal '%s'", prefix);
+    }
+    return signal_log_find(log, prefix);
+}
+
+/* Control calls are synchronous on the same bus; a Ping to NM afterwards is answered after
+ * every signal NM sent before it. */
+static void flush_signals(GDBusConnection *bus)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GAsyncResult) res = NULL;
+    g_dbus_connection_call(bus, NM_DBUS_SERVICE, NM_DBUS_PATH, "org.freedesktop.DBus.Peer", "Ping",
+                           NULL, NULL, G_DBUS_CALL_FLAGS_NONE, WAIT_MS, NULL, async_done, &res);
+    g_autoptr(GVariant) reply = g_dbus_connection_call_finish(bus, wait_result(&res), &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(reply);
+}
+
+static void test_properties(void)
+{
+    g_autoptr(GDBusConnection) bus = system_bus();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NMClient) client = new_client();
+    g_autoptr(NMConnection) br = make_profile("bridge", "br0", "br0", NULL, NULL);
+    g_autoptr(NMRemoteConnection) rbr =
+        add_profile(client, br, NM_SETTINGS_ADD_CONNECTION2_FLAG_TO_DISK, &error);
+    g_assert_no_error(error);
+
+    /* every object answers GetAll for each of its interfaces */
+    g_autoptr(GVariant) manager = get_all(bus, NM_DBUS_PATH, NM_DBUS_INTERFACE, &error);
+    g_assert_no_error(error);
+    g_autofree const char **devices = NULL;
+    g_autofree const char **all = NULL;
+    g_assert_true(g_variant_lookup(manager, "Devices", "^a&o", &devices));
+    g_assert_true(g_variant_lookup(manager, "AllDevices", "^a&o", &all));
+    /* br0's placeholder is in AllDevices only */
+    g_assert_cmpuint(g_strv_length((char **)devices), ==, 4);
+    g_assert_cmpuint(g_strv_length((char **)all), ==, 5);
+    for (guint i = 0; all[i] != NULL; i++) {
+        g_autoptr(GVariant) dev = get_all(bus, all[i], NM_DBUS_INTERFACE_DEVICE, &error);
+        g_assert_no_error(error);
+        gboolean real = FALSE;
+        g_assert_true(g_variant_lookup(dev, "Real", "b", &real));
+        g_assert_true(real == g_strv_contains(devices, all[i]));
+        g_autoptr(GVariant) stats =
+            get_all(bus, all[i], NM_DBUS_INTERFACE_DEVICE_STATISTICS, &error);
+        g_assert_no_error(error);
+        g_assert_true(g_variant_lookup(stats, "RefreshRateMs", "u", NULL));
+    }
+    const char *profile_path = nm_object_get_path(NM_OBJECT(rbr));
+    g_autoptr(GVariant) profile =
+        get_all(bus, profile_path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_variant_lookup(profile, "Flags", "u", NULL));
+    g_assert_true(g_variant_lookup(profile, "Filename", "s", NULL));
+    g_assert_true(ao_contains(bus, NM_DBUS_PATH_SETTINGS, NM_DBUS_INTERFACE_SETTINGS, "Connections",
+                              profile_path));
+    g_autoptr(GVariant) one =
+        nm_call(bus, NM_DBUS_PATH, "org.freedesktop.DBus.Properties", "Get",
+                g_variant_new("(ss)", NM_DBUS_INTERFACE, "Version"), "(v)", &error);
+    g_assert_no_error(error);
+    g_autoptr(GVariant) version = g_variant_get_child_value(one, 0);
+    g_autoptr(GVariant) version_str = g_variant_get_variant(version);
+    g_assert_cmpstr(g_variant_get_string(version_str, NULL), ==, "1.42.4");
+
+    /* as NM's GDBus answers: InvalidArgs for what the object does not have */
+    g_autoptr(GVariant) none = get_all(bus, NM_DBUS_PATH, NM_DBUS_INTERFACE_DEVICE, &error);
+    g_assert_null(none);
+    g_assert_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+    g_clear_error(&error);
+    g_autoptr(GVariant) no_prop =
+        nm_call(bus, NM_DBUS_PATH, "org.freedesktop.DBus.Properties", "Get",
+                g_variant_new("(ss)", NM_DBUS_INTERFACE, "NoSuchThing"), "(v)", &error);
+    g_assert_null(no_prop);
+    g_assert_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+    g_clear_error(&error);
+
+    /* FailNext and SetDelay apply to GetAll like to any NM method */
+    g_assert_true(mock_control_fail_next("GetAll", "org.freedesktop.DBus.Error.AccessDenied",
+                                         "not you", &error));
+    g_autoptr(GVariant) refused = get_all(bus, NM_DBUS_PATH, NM_DBUS_INTERFACE, &error);
+    g_assert_null(refused);
+    g_assert_error(error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED);
+    g_clear_error(&error);
+}
+
+static void test_device_signal_order(void)
+{
+    g_autoptr(GDBusConnection) bus = system_bus();
+    g_autoptr(GError) error = NULL;
+    SignalLog log;
+
+    signal_log_start(&log, bus);
+    g_autofree char *path = mock_control_add_device("eth9", "ethernet", NULL, &error);
+    g_assert_no_error(error);
+    g_assert_true(mock_control_remove_device("eth9", &error));
+    g_assert_no_error(error);
+    flush_signals(bus);
+    g_autofree char *added = g_strdup_printf("InterfacesAdded /org/freedesktop %s", path);
+    g_autofree char *device_added = g_strdup_printf("DeviceAdded %s %s", NM_DBUS_PATH, path);
+    g_autofree char *removed = g_strdup_printf("InterfacesRemoved /org/freedesktop %s", path);
+    g_autofree char *device_removed = g_strdup_printf("DeviceRemoved %s %s", NM_DBUS_PATH, path);
+    g_autofree char *devices_changed =
+        g_strdup_printf("PropertiesChanged %s %s ", NM_DBUS_PATH, NM_DBUS_INTERFACE);
+    int i_added = wait_signal(&log, added);
+    int i_device_added = wait_signal(&log, device_added);
+    int i_removed = wait_signal(&log, removed);
+    int i_device_removed = wait_signal(&log, device_removed);
+    /* added: the object first, then DeviceAdded and the Devices list; removed: DeviceRemoved
+     * and the lists first, then the object (nm-manager.c) */
+    g_assert_cmpint(i_added, <, i_device_added);
+    g_assert_cmpint(i_device_removed, <, i_removed);
+    int i_list_added = -1, i_list_removed = -1;
+    for (guint i = 0; i < log.seen->len; i++) {
+        const char *line = log.seen->pdata[i];
+        if (g_str_has_prefix(line, devices_changed) && strstr(line, "AllDevices") != NULL) {
+            if (i_list_added < 0)
+                i_list_added = (int)i;
+            else
+                i_list_removed = (int)i;
+        }
+    }
+    g_assert_cmpint(i_added, <, i_list_added);
+    g_assert_cmpint(i_list_removed, >, i_list_added);
+    g_assert_cmpint(i_list_removed, <, i_removed);
+    g_assert_false(ao_contains(bus, NM_DBUS_PATH, NM_DBUS_INTERFACE, "AllDevices", path));
+    signal_log_stop(&log, bus);
+}
+
+/* As NM 1.42 sends them: added, the object first, then NewConnection and the Connections list;
+ * deleted, the list first, then Removed, ConnectionRemoved and the object. */
+static void test_profile_signal_order(void)
+{
+    g_autoptr(GDBusConnection) bus = system_bus();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NMConnection) conn = make_profile("802-3-ethernet", "x", "eth0", NULL, NULL);
+    SignalLog log;
+
+    signal_log_start(&log, bus);
+    g_autoptr(GVariant) added =
+        nm_call(bus, NM_DBUS_PATH_SETTINGS, NM_DBUS_INTERFACE_SETTINGS, "AddConnection2",
+                g_variant_new("(@a{sa{sv}}u@a{sv})",
+                              nm_connection_to_dbus(conn, NM_CONNECTION_SERIALIZE_ALL),
+                              NM_SETTINGS_ADD_CONNECTION2_FLAG_TO_DISK,
+                              g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0)),
+                "(oa{sv})", &error);
+    g_assert_no_error(error);
+    const char *path;
+    g_variant_get(added, "(&o@a{sv})", &path, NULL);
+    g_autoptr(GVariant) deleted =
+        nm_call(bus, path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "Delete", NULL, "()", &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(deleted);
+    flush_signals(bus);
+
+    g_autofree char *ia = g_strdup_printf("InterfacesAdded /org/freedesktop %s", path);
+    g_autofree char *nc = g_strdup_printf("NewConnection %s %s", NM_DBUS_PATH_SETTINGS, path);
+    g_autofree char *list = g_strdup_printf("PropertiesChanged %s %s Connections",
+                                            NM_DBUS_PATH_SETTINGS, NM_DBUS_INTERFACE_SETTINGS);
+    g_autofree char *removed = g_strdup_printf("Removed %s", path);
+    g_autofree char *cr = g_strdup_printf("ConnectionRemoved %s %s", NM_DBUS_PATH_SETTINGS, path);
+    g_autofree char *ir = g_strdup_printf("InterfacesRemoved /org/freedesktop %s", path);
+    int i_ia = wait_signal(&log, ia), i_nc = wait_signal(&log, nc);
+    int i_list_added = wait_signal(&log, list);
+    g_assert_cmpint(i_ia, <, i_nc);
+    g_assert_cmpint(i_nc, <, i_list_added);
+    int i_removed = wait_signal(&log, removed), i_cr = wait_signal(&log, cr);
+    int i_ir = wait_signal(&log, ir);
+    int i_list_removed = -1;
+    for (guint i = i_list_added + 1; i < log.seen->len && i_list_removed < 0; i++)
+        if (g_str_equal(log.seen->pdata[i], list))
+            i_list_removed = (int)i;
+    g_assert_cmpint(i_list_removed, >, i_list_added);
+    g_assert_cmpint(i_list_removed, <, i_removed);
+    g_assert_cmpint(i_removed, <, i_cr);
+    g_assert_cmpint(i_cr, <, i_ir);
+    signal_log_stop(&log, bus);
+}
+
+static void test_hold_signals(void)
+{
+    g_autoptr(GDBusConnection) bus = system_bus();
+    g_autoptr(GError) error = NULL;
+    const char *const added_only[] = {"InterfacesAdded", NULL};
+    SignalLog log;
+
+    signal_log_start(&log, bus);
+    g_assert_true(mock_control_hold_signals(added_only, &error));
+    g_assert_no_error(error);
+    g_autofree char *path = mock_control_add_device("eth9", "ethernet", NULL, &error);
+    g_assert_no_error(error);
+    g_assert_true(mock_control_set_carrier("eth9", FALSE, &error));
+    g_assert_no_error(error);
+    flush_signals(bus);
+    /* listed, changed and answering GetAll, but not announced */
+    g_autofree char *added = g_strdup_printf("InterfacesAdded /org/freedesktop %s", path);
+    g_autofree char *changed = g_strdup_printf("PropertiesChanged %s ", path);
+    g_assert_cmpint(signal_log_find(&log, added), <, 0);
+    g_assert_cmpint(signal_log_find(&log, changed), >=, 0);
+    g_assert_true(ao_contains(bus, NM_DBUS_PATH, NM_DBUS_INTERFACE, "Devices", path));
+    g_autoptr(GVariant) dev = get_all(bus, path, NM_DBUS_INTERFACE_DEVICE, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_variant_lookup(dev, "Interface", "&s", NULL));
+
+    /* released: announced late, with the properties it has now */
+    g_assert_true(mock_control_release_signals(TRUE, &error));
+    g_assert_no_error(error);
+    wait_signal(&log, added);
+    g_assert_cmpint(signal_log_find(&log, changed), <, signal_log_find(&log, added));
+
+    /* dropped: never announced */
+    g_assert_true(mock_control_hold_signals(added_only, &error));
+    g_autofree char *path2 = mock_control_add_device("eth8", "ethernet", NULL, &error);
+    g_assert_no_error(error);
+    g_assert_true(mock_control_release_signals(FALSE, &error));
+    g_assert_true(mock_control_remove_device("eth9", &error));
+    g_assert_no_error(error);
+    flush_signals(bus);
+    g_autofree char *added2 = g_strdup_printf("InterfacesAdded /org/freedesktop %s", path2);
+    g_assert_cmpint(signal_log_find(&log, added2), <, 0);
+    g_assert_true(ao_contains(bus, NM_DBUS_PATH, NM_DBUS_INTERFACE, "Devices", path2));
+
+    /* a stale PropertiesChanged for a path that has gone */
+    GVariantBuilder b;
+    g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
+    g_variant_builder_add(&b, "{sv}", "Mtu", g_variant_new_uint32(9000));
+    g_assert_true(mock_control_emit_properties_changed(path, NM_DBUS_INTERFACE_DEVICE,
+                                                       g_variant_builder_end(&b), &error));
+    g_assert_no_error(error);
+    g_autofree char *stale =
+        g_strdup_printf("PropertiesChanged %s %s Mtu", path, NM_DBUS_INTERFACE_DEVICE);
+    wait_signal(&log, stale);
+    signal_log_stop(&log, bus);
+}
+
+static void test_fail_nth(void)
+{
+    g_autoptr(GDBusConnection) bus = system_bus();
+    g_autoptr(GError) error = NULL;
+    guint before = 0, after = 0;
+
+    g_assert_true(mock_control_get_call_count("ListConnections", &before, &error));
+    g_assert_true(mock_control_fail_nth("ListConnections", 2,
+                                        "org.freedesktop.NetworkManager.Settings.PermissionDenied",
+                                        "second one", &error));
+    g_assert_no_error(error);
+    for (int i = 1; i <= 3; i++) {
+        g_autoptr(GVariant) reply = nm_call(bus, NM_DBUS_PATH_SETTINGS, NM_DBUS_INTERFACE_SETTINGS,
+                                            "ListConnections", NULL, "(ao)", &error);
+        if (i == 2) {
+            g_assert_null(reply);
+            g_assert_nonnull(strstr(error->message, "second one"));
+            g_clear_error(&error);
+        } else {
+            g_assert_no_error(error);
+            g_assert_nonnull(reply);
+        }
+    }
+    g_assert_true(mock_control_get_call_count(
+        "org.freedesktop.NetworkManager.Settings.ListConnections", &after, &error));
+    g_assert_cmpuint(after - before, ==, 3);
+}
+
+static void test_dump_profiles(void)
+{
+    g_autoptr(NMClient) client = new_client();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NMConnection) disk =
+        make_profile("802-3-ethernet", "disk", "eth1", NULL, "192.0.2.10/24");
+    g_autoptr(NMRemoteConnection) rdisk =
+        add_profile(client, disk, NM_SETTINGS_ADD_CONNECTION2_FLAG_TO_DISK, &error);
+    g_assert_no_error(error);
+    g_autofree char *before = mock_control_dump_profiles(&error);
+    g_assert_no_error(error);
+    g_assert_nonnull(strstr(before, nm_connection_get_uuid(disk)));
+    g_assert_nonnull(strstr(before, "192.0.2.10"));
+
+    g_autoptr(NMConnection) edited = with_address(NM_CONNECTION(rdisk), "192.0.2.77");
+    g_assert_true(update_profile(rdisk, edited, NM_SETTINGS_UPDATE2_FLAG_IN_MEMORY, &error));
+    g_assert_no_error(error);
+    g_autofree char *changed = mock_control_dump_profiles(&error);
+    g_assert_cmpstr(changed, !=, before);
+    /* put back as it was: the same text again */
+    g_assert_true(update_profile(rdisk, disk, NM_SETTINGS_UPDATE2_FLAG_TO_DISK, &error));
+    g_assert_no_error(error);
+    g_autofree char *again = mock_control_dump_profiles(&error);
+    g_assert_cmpstr(again, ==, before);
 }
 
 int main(int argc, char **argv)
@@ -706,5 +1142,11 @@ int main(int argc, char **argv)
     g_test_add_func("/mock/stale-property", test_stale_property);
     g_test_add_func("/mock/activation-fails", test_activation_fails);
     g_test_add_func("/mock/reboot", test_reboot);
+    g_test_add_func("/mock/properties", test_properties);
+    g_test_add_func("/mock/device-signal-order", test_device_signal_order);
+    g_test_add_func("/mock/profile-signal-order", test_profile_signal_order);
+    g_test_add_func("/mock/hold-signals", test_hold_signals);
+    g_test_add_func("/mock/fail-nth", test_fail_nth);
+    g_test_add_func("/mock/dump-profiles", test_dump_profiles);
     return g_test_run();
 }

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 const NmifaceDriver *td_driver(void)
 {
@@ -130,4 +131,76 @@ NmifaceIfaceInfo *td_define(NmifaceDriverConn *conn, const char *xml)
     td_assert_no_error(error);
     g_assert_nonnull(info);
     return info;
+}
+
+gboolean td_is_active(NmifaceDriverConn *conn, const char *name)
+{
+    g_autoptr(GError) error = NULL;
+    gboolean active = FALSE;
+
+    g_assert_true(td_driver()->is_active(conn, name, &active, &error));
+    td_assert_no_error(error);
+    return active;
+}
+
+#define TD_POLL_MS 20
+
+gboolean td_poll_until(NmifaceDriverConn *conn, TdCondition cond, gconstpointer data,
+                       guint timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+    while (!cond(conn, data)) {
+        if (g_get_monotonic_time() >= deadline)
+            return FALSE;
+        g_usleep(TD_POLL_MS * G_TIME_SPAN_MILLISECOND);
+    }
+    return TRUE;
+}
+
+gboolean td_holds_for(NmifaceDriverConn *conn, TdCondition cond, gconstpointer data, guint ms)
+{
+    gint64 end = g_get_monotonic_time() + (gint64)ms * G_TIME_SPAN_MILLISECOND;
+
+    do {
+        if (!cond(conn, data))
+            return FALSE;
+        g_usleep(TD_POLL_MS * G_TIME_SPAN_MILLISECOND);
+    } while (g_get_monotonic_time() < end);
+    return cond(conn, data);
+}
+
+gboolean td_cond_active(NmifaceDriverConn *conn, gconstpointer name)
+{
+    return td_is_active(conn, name);
+}
+
+gboolean td_cond_inactive(NmifaceDriverConn *conn, gconstpointer name)
+{
+    return !td_is_active(conn, name);
+}
+
+gboolean td_becomes_active(NmifaceDriverConn *conn, const char *name, gboolean active,
+                           guint timeout_ms)
+{
+    return td_poll_until(conn, active ? td_cond_active : td_cond_inactive, name, timeout_ms);
+}
+
+gboolean td_stays_inactive(NmifaceDriverConn *conn, const char *name, guint ms)
+{
+    return td_holds_for(conn, td_cond_inactive, name, ms);
+}
+
+void td_check_error(const char *file, int line, const GError *error, int code, const char *part)
+{
+    if (error == NULL)
+        g_error("%s:%d: expected an error (code %d) containing '%s', got none", file, line, code,
+                part);
+    if (error->domain != NMIFACE_ERROR || error->code != code)
+        g_error("%s:%d: expected error code %d, got %s %d: %s", file, line, code,
+                g_quark_to_string(error->domain), error->code, error->message);
+    if (strstr(error->message, part) == NULL)
+        g_error("%s:%d: error message '%s' lacks '%s'", file, line, error->message, part);
+    if (strstr(error->message, "GDBus.Error") != NULL)
+        g_error("%s:%d: error message '%s' shows a D-Bus error name", file, line, error->message);
 }

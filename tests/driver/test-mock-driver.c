@@ -6,8 +6,7 @@
  * bus in the middle of a call, slow replies running into the timeout, and 8 threads sharing
  * one connection.
  */
-#include "driver-test-util.h"
-#include "mock-control.h"
+#include "mock-test-util.h"
 
 static const char *bridge0_xml = "<interface type='bridge' name='br0'>\n"
                                  "  <start mode='none'/>\n"
@@ -40,31 +39,6 @@ static char *inactive_xml(NmifaceDriverConn *conn, const char *name)
 
     td_assert_no_error(error);
     return xml;
-}
-
-static int compare_strings(gconstpointer a, gconstpointer b)
-{
-    return g_strcmp0(*(char *const *)a, *(char *const *)b);
-}
-
-/* Names of the profiles NM has, sorted, comma separated ("lo" aside). */
-static char *profile_ids(NmifaceDriverConn *conn)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
-    GHashTableIter iter;
-    NmiProfile *profile;
-
-    g_main_context_push_thread_default(conn->context);
-    g_assert_true(nmi_sync(conn, &error));
-    g_main_context_pop_thread_default(conn->context);
-    td_assert_no_error(error);
-    g_hash_table_iter_init(&iter, conn->profiles);
-    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
-        g_ptr_array_add(ids, g_strdup(nm_connection_get_id(profile->connection)));
-    g_ptr_array_sort(ids, compare_strings);
-    g_ptr_array_add(ids, NULL);
-    return g_strjoinv(",", (char **)ids->pdata);
 }
 
 static void test_bond_activation(void)
@@ -153,9 +127,9 @@ static void check_fault(const char *method, const char *expect_in_message)
     NmifaceDriverConn *conn = td_open();
     G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, bridge0_xml);
     g_autofree char *before_xml = inactive_xml(conn, "br0");
-    g_autofree char *before_ids = profile_ids(conn);
+    g_autofree char *before_profiles = mt_dump_profiles();
     g_autofree char *after_xml = NULL;
-    g_autofree char *after_ids = NULL;
+    g_autofree char *after_profiles = NULL;
     g_autoptr(GError) error = NULL;
     NmifaceIfaceInfo *none;
 
@@ -171,9 +145,9 @@ static void check_fault(const char *method, const char *expect_in_message)
     g_assert_nonnull(strstr(error->message, "injected failure"));
 
     after_xml = inactive_xml(conn, "br0");
-    after_ids = profile_ids(conn);
+    after_profiles = mt_dump_profiles();
     g_assert_cmpstr(after_xml, ==, before_xml);
-    g_assert_cmpstr(after_ids, ==, before_ids);
+    g_assert_cmpstr(after_profiles, ==, before_profiles);
     td_driver()->close(conn);
 }
 
@@ -192,11 +166,14 @@ static void test_fault_delete(void)
     check_fault("Delete", "delete profile");
 }
 
-static gpointer drop_later(gpointer data)
+/* NM leaves once it has the driver's ActivateConnection (which it answers only much later). */
+static gpointer drop_when_activating(gpointer data)
 {
+    const guint *calls_before = data;
     g_autoptr(GError) error = NULL;
 
-    g_usleep(300 * 1000);
+    if (!mt_wait_call_count("ActivateConnection", *calls_before + 1, 5000))
+        g_error("the driver never called ActivateConnection");
     if (!mock_control_drop_off_bus(&error))
         g_error("DropOffBus: %s", error->message);
     return NULL;
@@ -209,11 +186,12 @@ static void test_nm_vanishes_mid_call(void)
     g_autoptr(GError) error = NULL;
     g_autoptr(GThread) thread = NULL;
     g_autoptr(NmifaceIfaceInfo) back = NULL;
+    guint calls_before = mt_call_count("ActivateConnection");
     gint64 start;
 
     g_assert_true(mock_control_set_delay("ActivateConnection", 5000, &error));
     td_assert_no_error(error);
-    thread = g_thread_new("drop", drop_later, NULL);
+    thread = g_thread_new("drop", drop_when_activating, &calls_before);
     start = g_get_monotonic_time();
     g_assert_false(td_driver()->create(conn, "br0", 0, &error));
     g_thread_join(g_steal_pointer(&thread));
@@ -233,6 +211,24 @@ static void test_nm_vanishes_mid_call(void)
     td_assert_no_error(error);
     g_assert_cmpstr(back->name, ==, "br0");
     td_driver()->close(conn);
+}
+
+/* Bounded poll: a listing succeeds within @timeout_ms, failing only by timing out before. */
+static gboolean listing_recovers(NmifaceDriverConn *conn, guint timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+    for (;;) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GPtrArray) list = NULL;
+
+        if (td_driver()->list_all(conn, 0, &list, &error))
+            return TRUE;
+        g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_TIMEOUT);
+        if (g_get_monotonic_time() >= deadline)
+            return FALSE;
+        g_usleep(50 * G_TIME_SPAN_MILLISECOND);
+    }
 }
 
 static void test_slow_reply_times_out(void)
@@ -266,10 +262,8 @@ static void test_slow_reply_times_out(void)
     g_assert_nonnull(strstr(error->message, "settings"));
     g_clear_error(&error);
     g_assert_true(mock_control_set_delay("GetSettings", 0, &error));
-    /* Recovers once NM answers again. */
-    g_usleep(3500 * 1000);
-    td_driver()->list_all(conn, 0, &list, &error);
-    td_assert_no_error(error);
+    /* Recovers once NM answers again (the slow replies still on their way arrive first). */
+    g_assert_true(listing_recovers(conn, 10000));
     td_driver()->close(other);
     td_driver()->close(conn);
 }

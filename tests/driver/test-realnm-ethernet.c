@@ -88,8 +88,7 @@ static void test_define_static(void)
     g_assert_cmpstr(other, ==, "veth0\nyes");
     g_assert_true(g_str_has_suffix(file, ".nmconnection"));
     /* Defining is not starting, even with start='onboot'. */
-    g_usleep(300 * 1000);
-    g_assert_false(is_active("veth0"));
+    g_assert_true(td_stays_inactive(conn, "veth0", NM_AUTOCONNECT_GRACE_MS));
 
     xml = td_driver()->get_xml_desc(conn, "veth0", VIR_INTERFACE_XML_INACTIVE, &error);
     td_assert_no_error(error);
@@ -124,8 +123,7 @@ static void test_start_stop(void)
     addr = td_sh("ip -o -4 addr show dev veth0");
     g_assert_null(strstr(addr, "192.0.2.10"));
     /* NM must not bring it back by itself (autoconnect=yes). */
-    g_usleep(1500 * 1000);
-    g_assert_false(is_active("veth0"));
+    g_assert_true(td_stays_inactive(conn, "veth0", NM_AUTOCONNECT_GRACE_MS));
 
     g_assert_false(td_driver()->destroy(conn, "veth0", 0, &error));
     g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID);
@@ -352,15 +350,25 @@ static void test_nm_restart(void)
     g_assert_true(td_listed(conn, "veth0", 0));
 }
 
+typedef struct {
+    const char *name;
+    guint flags;
+    gboolean want;
+} ListedWait;
+
+static gboolean listed_as_wanted(NmifaceDriverConn *c, gconstpointer data)
+{
+    const ListedWait *w = data;
+
+    return td_listed(c, w->name, w->flags) == w->want;
+}
+
 /* NM notices link changes asynchronously (netlink): poll, boundedly. */
 static gboolean becomes_listed(const char *name, guint flags, gboolean want)
 {
-    for (int i = 0; i < 50; i++) {
-        if (td_listed(conn, name, flags) == want)
-            return TRUE;
-        g_usleep(100 * 1000);
-    }
-    return FALSE;
+    ListedWait w = {name, flags, want};
+
+    return td_poll_until(conn, listed_as_wanted, &w, 5000);
 }
 
 static void test_unmanaged_up_is_active(void)

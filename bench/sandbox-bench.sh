@@ -87,9 +87,28 @@ section_driver() {
 }
 
 section_txn() {
-    local i t0 t1 b u e name
+    local i t0 t1 b u e name mon mon_pid
     echo "# API (one process, bench-driver txn): Begin, LookupByName+Undefine, Rollback|Commit"
+    # dbus-monitor counts the method calls to NM of the whole API run (open, two rounds, the
+    # undefine outside): with bridge profiles only, Begin must ask no GetSecrets.
+    mon=/tmp/bench-mon.$$
+    dbus-monitor --system "type='method_call',destination='org.freedesktop.NetworkManager'" \
+        >"$mon" 2>/dev/null &
+    mon_pid=$!
+    sleep 0.5
     "$build/bench/bench-driver" txn b1 "b$n" 2>&1
+    sleep 0.3
+    kill "$mon_pid" 2>/dev/null || true
+    wait "$mon_pid" 2>/dev/null || true
+    awk '/^method call/ && !/member=Hello/ && !/member=AddMatch/ {
+            n++; k = $0; sub(/.*member=/, "", k); m[k]++
+        }
+        END {
+            printf "# D-Bus calls to NM during the API run: %d:", n
+            for (k in m) printf " %s=%d", k, m[k]
+            printf " (GetSecrets=%d)\n", m["GetSecrets"]
+        }' "$mon"
+    rm -f "$mon"
     echo "# CLI (each step a fresh nmiface process, cold): iface-begin, iface-undefine, iface-X"
     for end in rollback commit; do
         for ((i = 0; i < reps; i++)); do

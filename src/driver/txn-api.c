@@ -142,18 +142,35 @@ static gboolean commit(NmifaceDriverConn *conn, GError **error)
     return nm_txn_storage_refresh(conn, error);
 }
 
+/* Whether a transaction is open, from the journal's header alone. */
+static gboolean check_open(GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    g_autoptr(NmiTxnHeader) open = nmi_txn_journal_peek(&local);
+
+    if (local != NULL) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    if (open == NULL) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID, "no pending transaction");
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* Commit and Rollback run under the finish lock, so a client's and the watchdog's never
  * interleave. */
 static gboolean finish(NmifaceDriverConn *conn, gboolean (*step)(NmifaceDriverConn *, GError **),
                        GError **error)
 {
-    g_autoptr(NmiTxnJournal) open = require_open(error);
     int lock;
     gboolean ok;
 
     /* Checked before the lock: without a transaction there is nothing to wait for (and a
-     * caller without rights on the run directory gets the plain answer). */
-    if (open == NULL || (lock = nmi_txn_finish_lock(error)) < 0)
+     * caller without rights on the run directory gets the plain answer). The step reads the
+     * whole journal once it holds the lock. */
+    if (!check_open(error) || (lock = nmi_txn_finish_lock(error)) < 0)
         return FALSE;
     ENTER(conn);
     ok = step(conn, error);

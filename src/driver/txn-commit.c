@@ -68,9 +68,9 @@ gboolean nm_txn_commit_journal(NmifaceDriverConn *conn, NmiTxnJournal *journal, 
         journal->phase = NMI_TXN_PHASE_COMMITTING;
         if (!nmi_txn_journal_update(journal, error))
             return FALSE;
-        if (!nmi_sync(conn, error))
+        current = nm_txn_list_profiles(conn, error);
+        if (current == NULL)
             return FALSE;
-        current = nm_txn_list_profiles(conn);
         for (guint i = 0; i < current->len; i++) {
             NmTxnCurrent *c = current->pdata[i];
 

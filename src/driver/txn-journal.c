@@ -114,10 +114,12 @@ NmiTxnProfile *nmi_txn_journal_find(const NmiTxnJournal *journal, const char *uu
 
 /* ---- (de)serialisation ------------------------------------------------------------------ */
 
-char *nmi_txn_journal_to_data(const NmiTxnJournal *journal, gsize *length)
-{
-    g_autoptr(GKeyFile) kf = g_key_file_new();
+/* Groups in this order: the header first, so that nmi_txn_journal_peek() finds it whole in the
+ * first NMI_TXN_HEADER_MAX bytes; then what grows with the host. */
+#define GROUP_RESTORE "restore-point"
 
+static void write_header(GKeyFile *kf, const NmiTxnJournal *journal)
+{
     g_key_file_set_string(kf, GROUP_TXN, "id", journal->id);
     g_key_file_set_int64(kf, GROUP_TXN, "pid", journal->pid);
     g_key_file_set_uint64(kf, GROUP_TXN, "uid", journal->uid);
@@ -126,31 +128,41 @@ char *nmi_txn_journal_to_data(const NmiTxnJournal *journal, gsize *length)
     g_key_file_set_string(kf, GROUP_TXN, "checkpoint", journal->checkpoint);
     g_key_file_set_int64(kf, GROUP_TXN, "deadline", journal->deadline);
     g_key_file_set_string(kf, GROUP_TXN, "phase", nmi_txn_phase_to_string(journal->phase));
-    g_key_file_set_string_list(kf, GROUP_TXN, "ifaces-up",
+}
+
+static void write_profile(GKeyFile *kf, const NmiTxnProfile *p)
+{
+    g_autofree char *group = g_strconcat(PROFILE_GROUP, p->uuid, NULL);
+
+    g_key_file_set_string(kf, group, "uuid", p->uuid);
+    g_key_file_set_string(kf, group, "id", p->id != NULL ? p->id : "");
+    /* Escaped by GKeyFile: the keyfile text keeps its newlines and brackets exactly. */
+    g_key_file_set_string(kf, group, "keyfile", p->keyfile != NULL ? p->keyfile : "");
+    g_key_file_set_string(kf, group, "Filename", p->filename != NULL ? p->filename : "");
+    g_key_file_set_boolean(kf, group, "Unsaved", p->unsaved);
+    g_key_file_set_uint64(kf, group, "Flags", p->flags);
+    if (p->etc_bytes != NULL) {
+        gsize n;
+        const guchar *bytes = g_bytes_get_data(p->etc_bytes, &n);
+        g_autofree char *b64 = g_base64_encode(bytes, n);
+
+        g_key_file_set_string(kf, group, "etc-file", b64);
+    }
+    g_key_file_set_boolean(kf, group, "active", p->active);
+    if (p->device != NULL)
+        g_key_file_set_string(kf, group, "device", p->device);
+}
+
+char *nmi_txn_journal_to_data(const NmiTxnJournal *journal, gsize *length)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+
+    write_header(kf, journal);
+    g_key_file_set_string_list(kf, GROUP_RESTORE, "ifaces-up",
                                (const char *const *)journal->ifaces_up->pdata,
                                journal->ifaces_up->len);
-    for (guint i = 0; i < journal->profiles->len; i++) {
-        NmiTxnProfile *p = journal->profiles->pdata[i];
-        g_autofree char *group = g_strconcat(PROFILE_GROUP, p->uuid, NULL);
-
-        g_key_file_set_string(kf, group, "uuid", p->uuid);
-        g_key_file_set_string(kf, group, "id", p->id != NULL ? p->id : "");
-        /* Escaped by GKeyFile: the keyfile text keeps its newlines and brackets exactly. */
-        g_key_file_set_string(kf, group, "keyfile", p->keyfile != NULL ? p->keyfile : "");
-        g_key_file_set_string(kf, group, "Filename", p->filename != NULL ? p->filename : "");
-        g_key_file_set_boolean(kf, group, "Unsaved", p->unsaved);
-        g_key_file_set_uint64(kf, group, "Flags", p->flags);
-        if (p->etc_bytes != NULL) {
-            gsize n;
-            const guchar *bytes = g_bytes_get_data(p->etc_bytes, &n);
-            g_autofree char *b64 = g_base64_encode(bytes, n);
-
-            g_key_file_set_string(kf, group, "etc-file", b64);
-        }
-        g_key_file_set_boolean(kf, group, "active", p->active);
-        if (p->device != NULL)
-            g_key_file_set_string(kf, group, "device", p->device);
-    }
+    for (guint i = 0; i < journal->profiles->len; i++)
+        write_profile(kf, journal->profiles->pdata[i]);
     return g_key_file_to_data(kf, length, NULL);
 }
 
@@ -196,56 +208,93 @@ static gboolean read_profile(GKeyFile *kf, const char *group, NmiTxnProfile *p, 
     return TRUE;
 }
 
-static gboolean read_header(GKeyFile *kf, NmiTxnJournal *journal, GError **error)
+void nmi_txn_header_free(NmiTxnHeader *header)
+{
+    if (header == NULL)
+        return;
+    g_free(header->id);
+    g_free(header->boot_id);
+    g_free(header->checkpoint);
+    g_free(header);
+}
+
+static gboolean read_header(GKeyFile *kf, NmiTxnHeader *h, GError **error)
 {
     g_autofree char *phase = NULL;
-    g_auto(GStrv) up = NULL;
     GError *local = NULL;
 
-    journal->id = g_key_file_get_string(kf, GROUP_TXN, "id", &local);
+    h->id = g_key_file_get_string(kf, GROUP_TXN, "id", &local);
     if (local == NULL)
-        journal->pid = g_key_file_get_int64(kf, GROUP_TXN, "pid", &local);
+        h->pid = g_key_file_get_int64(kf, GROUP_TXN, "pid", &local);
     if (local == NULL)
-        journal->uid = (guint32)g_key_file_get_uint64(kf, GROUP_TXN, "uid", &local);
+        h->uid = (guint32)g_key_file_get_uint64(kf, GROUP_TXN, "uid", &local);
     if (local == NULL)
-        journal->begin_time = g_key_file_get_int64(kf, GROUP_TXN, "begin-time", &local);
+        h->begin_time = g_key_file_get_int64(kf, GROUP_TXN, "begin-time", &local);
     if (local == NULL)
-        journal->boot_id = g_key_file_get_string(kf, GROUP_TXN, "boot-id", &local);
+        h->boot_id = g_key_file_get_string(kf, GROUP_TXN, "boot-id", &local);
     if (local == NULL)
-        journal->checkpoint = g_key_file_get_string(kf, GROUP_TXN, "checkpoint", &local);
+        h->checkpoint = g_key_file_get_string(kf, GROUP_TXN, "checkpoint", &local);
     if (local == NULL)
-        journal->deadline = g_key_file_get_int64(kf, GROUP_TXN, "deadline", &local);
+        h->deadline = g_key_file_get_int64(kf, GROUP_TXN, "deadline", &local);
     if (local == NULL)
         phase = g_key_file_get_string(kf, GROUP_TXN, "phase", &local);
     if (local != NULL) {
         g_propagate_error(error, local);
         return FALSE;
     }
-    if (!parse_phase(phase, &journal->phase)) {
+    if (!parse_phase(phase, &h->phase)) {
         g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "unknown phase '%s'",
                     phase);
         return FALSE;
     }
+    return TRUE;
+}
+
+static void journal_take_header(NmiTxnJournal *journal, NmiTxnHeader *h)
+{
+    journal->id = g_steal_pointer(&h->id);
+    journal->pid = h->pid;
+    journal->uid = h->uid;
+    journal->begin_time = h->begin_time;
+    journal->boot_id = g_steal_pointer(&h->boot_id);
+    journal->checkpoint = g_steal_pointer(&h->checkpoint);
+    journal->deadline = h->deadline;
+    journal->phase = h->phase;
+}
+
+static void read_ifaces_up(GKeyFile *kf, NmiTxnJournal *journal)
+{
+    g_auto(GStrv) up = g_key_file_get_string_list(kf, GROUP_RESTORE, "ifaces-up", NULL, NULL);
+
+    /* Journals written before the header was kept small had the list in the header. */
+    if (up == NULL)
+        up = g_key_file_get_string_list(kf, GROUP_TXN, "ifaces-up", NULL, NULL);
     /* Absent or empty when nothing was up. */
-    up = g_key_file_get_string_list(kf, GROUP_TXN, "ifaces-up", NULL, NULL);
     for (guint i = 0; up != NULL && up[i] != NULL; i++)
         g_ptr_array_add(journal->ifaces_up, g_strdup(up[i]));
-    return TRUE;
+}
+
+static void set_damaged(GError **error, const GError *cause)
+{
+    g_set_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR,
+                "the transaction journal is damaged: %s", cause->message);
 }
 
 NmiTxnJournal *nmi_txn_journal_from_data(const char *data, gsize length, GError **error)
 {
     g_autoptr(NmiTxnJournal) journal = journal_alloc();
+    g_autoptr(NmiTxnHeader) header = g_new0(NmiTxnHeader, 1);
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) local = NULL;
     g_auto(GStrv) groups = NULL;
 
     if (!g_key_file_load_from_data(kf, data, length, G_KEY_FILE_NONE, &local) ||
-        !read_header(kf, journal, &local)) {
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR,
-                    "the transaction journal is damaged: %s", local->message);
+        !read_header(kf, header, &local)) {
+        set_damaged(error, local);
         return NULL;
     }
+    journal_take_header(journal, header);
+    read_ifaces_up(kf, journal);
     groups = g_key_file_get_groups(kf, NULL);
     for (guint i = 0; groups[i] != NULL; i++) {
         g_autoptr(NmiTxnProfile) p = NULL;
@@ -262,6 +311,41 @@ NmiTxnJournal *nmi_txn_journal_from_data(const char *data, gsize length, GError 
         g_ptr_array_add(journal->profiles, g_steal_pointer(&p));
     }
     return g_steal_pointer(&journal);
+}
+
+/* The length of the first group of @data: up to the next group's "[" (a raw newline followed
+ * by "[" starts a group: GKeyFile escapes newlines in values), or all of it when @complete. */
+static gboolean first_group_length(const char *data, gsize length, gboolean complete, gsize *out)
+{
+    for (gsize i = 1; i < length; i++)
+        if (data[i] == '[' && data[i - 1] == '\n') {
+            *out = i;
+            return TRUE;
+        }
+    *out = length;
+    return complete;
+}
+
+NmiTxnHeader *nmi_txn_header_from_data(const char *data, gsize length, gboolean complete,
+                                       GError **error)
+{
+    g_autoptr(NmiTxnHeader) header = g_new0(NmiTxnHeader, 1);
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) local = NULL;
+    gsize header_length;
+
+    if (!first_group_length(data, length, complete, &header_length)) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR,
+                    "the transaction journal is damaged: its header is longer than %u bytes",
+                    (guint)NMI_TXN_HEADER_MAX);
+        return NULL;
+    }
+    if (!g_key_file_load_from_data(kf, data, header_length, G_KEY_FILE_NONE, &local) ||
+        !read_header(kf, header, &local)) {
+        set_damaged(error, local);
+        return NULL;
+    }
+    return g_steal_pointer(&header);
 }
 
 /* ---- files ------------------------------------------------------------------------------ */
@@ -397,31 +481,45 @@ static void sync_dir(const char *dir)
     }
 }
 
-/* Reads the journal at @path; NULL with *absent TRUE when there is none. */
-static NmiTxnJournal *read_journal(const char *path, gboolean *absent, GError **error)
+/* Opens the journal at @path for reading: -1 with *absent TRUE when there is none. Not
+ * followed when it is a symlink, refused when it is not a regular file of ours. */
+static int open_journal(const char *path, gboolean *absent, GError **error)
 {
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    g_autoptr(GString) data = g_string_new(NULL);
     struct stat st;
-    char buf[8192];
-    ssize_t n;
 
-    *absent = FALSE;
-    if (fd < 0 && errno == ENOENT) {
-        *absent = TRUE;
-        return NULL;
-    }
+    *absent = fd < 0 && errno == ENOENT;
+    if (*absent)
+        return -1;
     if (fd < 0) {
         set_errno_error(error, errno, "cannot open the transaction journal %s", path);
-        return NULL;
+        return -1;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
         close(fd);
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
                     "refusing the transaction journal %s: not a regular file of ours", path);
-        return NULL;
+        return -1;
     }
-    while ((n = read(fd, buf, sizeof(buf))) != 0) {
+    return fd;
+}
+
+/* At most @limit bytes of the journal at @path (G_MAXSIZE: all of it); *complete tells
+ * whether that is the whole file. NULL with *absent TRUE when there is none. */
+static GString *read_journal_data(const char *path, gsize limit, gboolean *absent,
+                                  gboolean *complete, GError **error)
+{
+    int fd = open_journal(path, absent, error);
+    g_autoptr(GString) data = NULL;
+    char buf[8192];
+
+    if (fd < 0)
+        return NULL;
+    data = g_string_new(NULL);
+    *complete = FALSE;
+    while (data->len < limit) {
+        ssize_t n = read(fd, buf, MIN(sizeof(buf), limit - data->len));
+
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -431,10 +529,38 @@ static NmiTxnJournal *read_journal(const char *path, gboolean *absent, GError **
             set_errno_error(error, errsv, "cannot read the transaction journal %s", path);
             return NULL;
         }
+        if (n == 0) {
+            *complete = TRUE;
+            break;
+        }
         g_string_append_len(data, buf, n);
     }
     close(fd);
+    return g_steal_pointer(&data);
+}
+
+/* Reads the journal at @path; NULL with *absent TRUE when there is none. */
+static NmiTxnJournal *read_journal(const char *path, gboolean *absent, GError **error)
+{
+    gboolean complete;
+    g_autoptr(GString) data = read_journal_data(path, G_MAXSIZE, absent, &complete, error);
+
+    if (data == NULL)
+        return NULL;
     return nmi_txn_journal_from_data(data->str, data->len, error);
+}
+
+/* Reads only the header of the journal at @path; NULL with *absent TRUE when there is none.
+ * One byte more than the header may take, to tell a long header from a long file. */
+static NmiTxnHeader *read_header_only(const char *path, gboolean *absent, GError **error)
+{
+    gboolean complete;
+    g_autoptr(GString) data =
+        read_journal_data(path, NMI_TXN_HEADER_MAX + 1, absent, &complete, error);
+
+    if (data == NULL)
+        return NULL;
+    return nmi_txn_header_from_data(data->str, data->len, complete, error);
 }
 
 /* NULL with *absent TRUE when there is no run directory, hence no journal. */
@@ -456,12 +582,12 @@ static char *format_time(gint64 realtime_us)
 
 static void set_already_open(const char *path, GError **error)
 {
-    g_autoptr(NmiTxnJournal) other = NULL;
+    g_autoptr(NmiTxnHeader) other = NULL;
     g_autoptr(GError) local = NULL;
     g_autofree char *when = NULL;
     gboolean absent;
 
-    other = read_journal(path, &absent, &local);
+    other = read_header_only(path, &absent, &local);
     if (other == NULL) {
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID,
                     "there is already an open transaction (%s)",
@@ -474,25 +600,33 @@ static void set_already_open(const char *path, GError **error)
                 other->pid, when);
 }
 
-/* A journal from an earlier boot survived only because /run was not wiped: forget it. */
-static gboolean drop_if_stale(const char *path, GError **error)
+/* A journal from an earlier boot survived only because /run was not wiped: remove it. Sets
+ * *stale when @boot_id (the journal's) is not this boot's. */
+static gboolean remove_if_stale(const char *path, const char *boot_id, gboolean *stale,
+                                GError **error)
 {
-    g_autoptr(NmiTxnJournal) old = NULL;
-    g_autoptr(GError) local = NULL;
-    g_autofree char *boot_id = NULL;
-    gboolean absent;
+    g_autofree char *now = nmi_txn_boot_id(error);
 
-    old = read_journal(path, &absent, &local);
-    if (old == NULL)
-        return TRUE;
-    boot_id = nmi_txn_boot_id(error);
-    if (boot_id == NULL)
+    if (now == NULL)
         return FALSE;
-    if (g_strcmp0(old->boot_id, boot_id) != 0 && unlink(path) != 0 && errno != ENOENT) {
+    *stale = g_strcmp0(boot_id, now) != 0;
+    if (*stale && unlink(path) != 0 && errno != ENOENT) {
         set_errno_error(error, errno, "cannot remove the stale journal %s", path);
         return FALSE;
     }
     return TRUE;
+}
+
+/* Before Begin: a stale journal must not block it. A damaged one does (publish says so). */
+static gboolean drop_if_stale(const char *path, GError **error)
+{
+    g_autoptr(NmiTxnHeader) old = NULL;
+    gboolean absent, stale;
+
+    old = read_header_only(path, &absent, NULL);
+    if (old == NULL)
+        return TRUE;
+    return remove_if_stale(path, old->boot_id, &stale, error);
 }
 
 gboolean nmi_txn_journal_publish(const NmiTxnJournal *journal, GError **error)
@@ -551,38 +685,41 @@ gboolean nmi_txn_journal_update(const NmiTxnJournal *journal, GError **error)
 
 NmiTxnJournal *nmi_txn_journal_load(GError **error)
 {
-    gboolean absent;
+    gboolean absent, stale;
     g_autofree char *path = journal_path(&absent, error);
     g_autoptr(NmiTxnJournal) journal = NULL;
-    g_autofree char *boot_id = NULL;
 
     if (path == NULL)
         return NULL;
     journal = read_journal(path, &absent, error);
-    if (journal == NULL)
+    if (journal == NULL || !remove_if_stale(path, journal->boot_id, &stale, error) || stale)
         return NULL;
-    boot_id = nmi_txn_boot_id(error);
-    if (boot_id == NULL)
-        return NULL;
-    if (g_strcmp0(journal->boot_id, boot_id) != 0) {
-        if (unlink(path) != 0 && errno != ENOENT) {
-            set_errno_error(error, errno, "cannot remove the stale journal %s", path);
-            return NULL;
-        }
-        return NULL;
-    }
     return g_steal_pointer(&journal);
+}
+
+NmiTxnHeader *nmi_txn_journal_peek(GError **error)
+{
+    gboolean absent, stale;
+    g_autofree char *path = journal_path(&absent, error);
+    g_autoptr(NmiTxnHeader) header = NULL;
+
+    if (path == NULL)
+        return NULL;
+    header = read_header_only(path, &absent, error);
+    if (header == NULL || !remove_if_stale(path, header->boot_id, &stale, error) || stale)
+        return NULL;
+    return g_steal_pointer(&header);
 }
 
 gboolean nmi_txn_journal_remove(const char *id, GError **error)
 {
     gboolean absent;
     g_autofree char *path = journal_path(&absent, error);
-    g_autoptr(NmiTxnJournal) current = NULL;
+    g_autoptr(NmiTxnHeader) current = NULL;
 
     if (path == NULL)
         return absent;
-    current = read_journal(path, &absent, error);
+    current = read_header_only(path, &absent, error);
     if (current == NULL)
         return absent;
     if (g_strcmp0(current->id, id) != 0)

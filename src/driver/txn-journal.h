@@ -26,7 +26,7 @@ typedef enum {
 typedef struct {
     char *uuid;
     char *id;       /* connection.id, for messages */
-    char *keyfile;  /* the full settings (no secrets) as NM keyfile text */
+    char *keyfile;  /* the full settings as NM keyfile text, with the secrets NM stores */
     char *filename; /* NM's Filename property, "" when none */
     gboolean unsaved;
     guint32 flags;     /* NM's Settings.Connection Flags */
@@ -34,6 +34,22 @@ typedef struct {
     gboolean active;
     char *device; /* interface it was active on, NULL when inactive */
 } NmiTxnProfile;
+
+/* The journal's first group: whether a transaction is open, whose it is, from which boot.
+ * nmi_txn_journal_peek() reads it from the first few KiB of the file, without the profiles. */
+typedef struct {
+    char *id; /* random UUID of this transaction */
+    gint64 pid;
+    guint32 uid;
+    gint64 begin_time; /* realtime, microseconds */
+    char *boot_id;
+    char *checkpoint; /* D-Bus path, "" when none */
+    gint64 deadline;  /* realtime microseconds, 0 for none */
+    NmiTxnPhase phase;
+} NmiTxnHeader;
+
+/* The header group never grows with the profiles; a longer one is a damaged journal. */
+#define NMI_TXN_HEADER_MAX 4096
 
 typedef struct {
     char *id; /* random UUID of this transaction */
@@ -57,11 +73,18 @@ NmiTxnJournal *nmi_txn_journal_new(GError **error);
 void nmi_txn_journal_free(NmiTxnJournal *journal);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiTxnJournal, nmi_txn_journal_free)
 
+void nmi_txn_header_free(NmiTxnHeader *header);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiTxnHeader, nmi_txn_header_free)
+
 const char *nmi_txn_phase_to_string(NmiTxnPhase phase);
 NmiTxnProfile *nmi_txn_journal_find(const NmiTxnJournal *journal, const char *uuid);
 
 char *nmi_txn_journal_to_data(const NmiTxnJournal *journal, gsize *length);
 NmiTxnJournal *nmi_txn_journal_from_data(const char *data, gsize length, GError **error);
+/* The header from the start of a journal's data; @complete: @data is the whole file (else a
+ * prefix of it, which must hold the whole header group). */
+NmiTxnHeader *nmi_txn_header_from_data(const char *data, gsize length, gboolean complete,
+                                       GError **error);
 
 /* The run directory ($NMIFACE_RUN_DIR or /run/nmiface), created 0700 if missing and refused
  * when it is a symlink, not ours, or writable by others. */
@@ -80,6 +103,12 @@ gboolean nmi_txn_journal_update(const NmiTxnJournal *journal, GError **error);
 /* The open transaction, or NULL without error when there is none. A journal from another
  * boot is stale: it is removed and NULL returned. */
 NmiTxnJournal *nmi_txn_journal_load(GError **error);
+
+/* The open transaction's header, reading at most NMI_TXN_HEADER_MAX bytes of the journal: for
+ * callers that only ask whether, whose and since when (define, undefine, the watchdog). Same
+ * checks as nmi_txn_journal_load(): NULL without error when there is none, a journal from
+ * another boot is removed. */
+NmiTxnHeader *nmi_txn_journal_peek(GError **error);
 
 /* Remove the journal if it is the one with @id (TRUE also when it is already gone). */
 gboolean nmi_txn_journal_remove(const char *id, GError **error);

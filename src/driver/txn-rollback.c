@@ -9,14 +9,66 @@
 
 #include "txn-nm.h"
 
-static gboolean delete_new_profiles(NmifaceDriverConn *conn, const NmiTxnJournal *journal,
-                                    GPtrArray *current, GError **error)
+/* A journalled profile with its settings, parsed once for the whole Rollback. */
+typedef struct {
+    const NmiTxnProfile *p;
+    NMConnection *settings;
+} Restore;
+
+static void restore_free(Restore *r)
 {
+    g_clear_object(&r->settings);
+    g_free(r);
+}
+
+/* The profiles to restore. NM makes and drops its generated ones (lo, external devices) by
+ * itself: they are left out. Parsed before anything changes, so a journal that does not load
+ * stops the Rollback before it starts. */
+static GPtrArray *parse_restore_point(const NmiTxnJournal *journal, GError **error)
+{
+    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)restore_free);
+
+    for (guint i = 0; i < journal->profiles->len; i++) {
+        const NmiTxnProfile *p = journal->profiles->pdata[i];
+        Restore *r;
+
+        if ((p->flags & NM_TXN_GENERATED_FLAGS) != 0)
+            continue;
+        r = g_new0(Restore, 1);
+        r->p = p;
+        g_ptr_array_add(out, r);
+        r->settings = nm_txn_profile_settings(p, error);
+        if (r->settings == NULL)
+            return NULL;
+    }
+    return g_steal_pointer(&out);
+}
+
+/* uuid -> NmTxnCurrent, so that matching N profiles costs N lookups, not N * N compares. */
+static GHashTable *index_current(GPtrArray *current)
+{
+    GHashTable *index = g_hash_table_new(g_str_hash, g_str_equal);
+
     for (guint i = 0; i < current->len; i++) {
         NmTxnCurrent *c = current->pdata[i];
 
-        if (nmi_txn_journal_find(journal, c->uuid) != NULL ||
-            (c->flags & NM_TXN_GENERATED_FLAGS) != 0)
+        if (c->uuid != NULL)
+            g_hash_table_insert(index, (gpointer)c->uuid, c);
+    }
+    return index;
+}
+
+static gboolean delete_new_profiles(NmifaceDriverConn *conn, const NmiTxnJournal *journal,
+                                    GPtrArray *current, GError **error)
+{
+    g_autoptr(GHashTable) journalled = g_hash_table_new(g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < journal->profiles->len; i++)
+        g_hash_table_add(journalled, ((NmiTxnProfile *)journal->profiles->pdata[i])->uuid);
+    for (guint i = 0; i < current->len; i++) {
+        NmTxnCurrent *c = current->pdata[i];
+
+        if (g_hash_table_contains(journalled, c->uuid) || (c->flags & NM_TXN_GENERATED_FLAGS) != 0)
             continue;
         if (!nmi_profile_delete(conn, c->copy, NULL, error)) {
             g_prefix_error(error, "cannot delete profile '%s' added in the transaction: ",
@@ -34,31 +86,93 @@ static gboolean same_storage(const NmiTxnProfile *p, const NmTxnCurrent *c)
                (c->flags & NM_SETTINGS_CONNECTION_FLAG_VOLATILE);
 }
 
-static gboolean restore_profile(NmifaceDriverConn *conn, const NmiTxnProfile *p, GPtrArray *current,
+/* Whether the profile NM has now holds the secrets of the restore point. GetSettings returns
+ * none, so they are asked for, only for the settings where the journal's copy can hold them. */
+static gboolean same_secrets(NmifaceDriverConn *conn, const Restore *r, const NmTxnCurrent *c,
+                             gboolean *same, GError **error)
+{
+    g_autoptr(GPtrArray) names = nm_txn_secret_settings(r->settings);
+    g_autoptr(NMConnection) now = NULL;
+
+    *same = TRUE;
+    if (names == NULL)
+        return TRUE;
+    now = nm_simple_connection_new_clone(c->copy->connection);
+    if (!nm_txn_merge_secrets(conn, c->copy->path, now, names, error))
+        return FALSE;
+    *same = nm_connection_compare(now, r->settings, NM_SETTING_COMPARE_FLAG_IGNORE_TIMESTAMP);
+    return TRUE;
+}
+
+static gboolean has_secret_values(NMConnection *connection)
+{
+    GVariant *floating = nm_connection_to_dbus(connection, NM_CONNECTION_SERIALIZE_ONLY_SECRETS);
+    g_autoptr(GVariant) secrets = floating != NULL ? g_variant_ref_sink(floating) : NULL;
+    GVariantIter iter;
+    GVariant *props;
+
+    if (secrets == NULL)
+        return FALSE;
+    g_variant_iter_init(&iter, secrets);
+    while (g_variant_iter_next(&iter, "{&s@a{sv}}", NULL, &props)) {
+        gsize n = g_variant_n_children(props);
+
+        g_variant_unref(props);
+        if (n > 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* An Update2 that carries no secret keeps the ones NM has: a secret stored inside the
+ * transaction where the restore point had none would stay. ClearSecrets first (it keeps the
+ * profile's storage), for profiles that can hold secrets and had none. */
+static gboolean clear_added_secrets(NmifaceDriverConn *conn, const Restore *r,
+                                    const NmTxnCurrent *c, GError **error)
+{
+    g_autoptr(GPtrArray) names = nm_txn_secret_settings(r->settings);
+    g_autoptr(GVariant) reply = NULL;
+    g_autofree char *what = NULL;
+
+    if (names == NULL || has_secret_values(r->settings))
+        return TRUE;
+    what = g_strdup_printf("clear the secrets of profile '%s'", r->p->id);
+    reply = nmi_session_call(conn, c->copy->path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION,
+                             "ClearSecrets", NULL, NULL, nmi_session_deadline(conn), what, error);
+    return reply != NULL;
+}
+
+static gboolean restore_profile(NmifaceDriverConn *conn, const Restore *r, GHashTable *current,
                                 GError **error)
 {
-    g_autoptr(NMConnection) settings = NULL;
+    const NmiTxnProfile *p = r->p;
+    NmTxnCurrent *c = g_hash_table_lookup(current, p->uuid);
     g_autofree char *path = NULL;
-    NmTxnCurrent *c = nm_txn_current_find(current, p->uuid);
+    gboolean same;
 
-    /* NM makes and drops its generated profiles (lo, external devices) by itself. */
-    if ((p->flags & NM_TXN_GENERATED_FLAGS) != 0)
-        return TRUE;
-    settings = nm_txn_profile_settings(p, error);
-    if (settings == NULL)
-        return FALSE;
     if (c != NULL) {
         /* NM fills connection.timestamp in by itself (from /var/lib after a restart). */
-        if (same_storage(p, c) && nm_connection_compare(c->copy->connection, settings,
-                                                        NM_SETTING_COMPARE_FLAG_IGNORE_TIMESTAMP))
-            return TRUE;
-        return nmi_profile_update(conn, c->copy, settings,
+        if (same_storage(p, c) &&
+            nm_connection_compare(c->copy->connection, r->settings,
+                                  NM_SETTING_COMPARE_FLAG_IGNORE_TIMESTAMP |
+                                      NM_SETTING_COMPARE_FLAG_IGNORE_SECRETS)) {
+            if (!same_secrets(conn, r, c, &same, error))
+                return FALSE;
+            if (same)
+                return TRUE;
+        }
+        /* The journal's secrets go with the settings: an Update2 that carries no secrets keeps
+         * the ones NM has (changed in the transaction, maybe), one that carries any replaces
+         * them all (measured on 1.42). */
+        if (!clear_added_secrets(conn, r, c, error))
+            return FALSE;
+        return nmi_profile_update(conn, c->copy, r->settings,
                                   p->unsaved ? NM_SETTINGS_UPDATE2_FLAG_IN_MEMORY
                                              : NM_SETTINGS_UPDATE2_FLAG_TO_DISK,
                                   NULL, error);
     }
     /* Inactive ones must not autoconnect now: the restore point had them down. */
-    path = nmi_profile_add(conn, settings,
+    path = nmi_profile_add(conn, r->settings,
                            (p->unsaved ? NM_SETTINGS_ADD_CONNECTION2_FLAG_IN_MEMORY
                                        : NM_SETTINGS_ADD_CONNECTION2_FLAG_TO_DISK) |
                                (p->active ? 0 : NM_SETTINGS_ADD_CONNECTION2_FLAG_BLOCK_AUTOCONNECT),
@@ -66,8 +180,36 @@ static gboolean restore_profile(NmifaceDriverConn *conn, const NmiTxnProfile *p,
     return path != NULL;
 }
 
-/* NM 1.42 can rewrite or leave behind an /etc file on rollback: put the journal's bytes back
- * and have NM load them. */
+/* TRUE when keyfiles @a and @b hold the same settings, told apart only by NM's formatting (the
+ * order and grouping it writes, defaults it spells out) or the timestamp NM keeps itself. */
+static gboolean same_keyfile_settings(GBytes *a, GBytes *b)
+{
+    gsize na, nb;
+    const char *da = g_bytes_get_data(a, &na);
+    const char *db = g_bytes_get_data(b, &nb);
+    g_autoptr(NMConnection) ca = nm_txn_keyfile_settings(da, na, NULL);
+    g_autoptr(NMConnection) cb = nm_txn_keyfile_settings(db, nb, NULL);
+
+    return ca != NULL && cb != NULL &&
+           nm_connection_compare(ca, cb, NM_SETTING_COMPARE_FLAG_IGNORE_TIMESTAMP);
+}
+
+/* One more item of the "; "-separated list of @problems. */
+G_GNUC_PRINTF(2, 3)
+static void add_problem(GString *problems, const char *format, ...)
+{
+    va_list args;
+
+    if (problems->len > 0)
+        g_string_append(problems, "; ");
+    va_start(args, format);
+    g_string_append_vprintf(problems, format, args);
+    va_end(args);
+}
+
+/* NM 1.42 can rewrite or leave behind an /etc file on rollback, and a profile re-added by
+ * Rollback is written in NM's own format: put the journal's bytes back and have NM load them.
+ * Only a file whose settings differ is worth a line in the log (@problems). */
 static gboolean verify_etc_file(NmifaceDriverConn *conn, const NmiTxnProfile *p, GString *problems,
                                 GError **error)
 {
@@ -85,10 +227,13 @@ static gboolean verify_etc_file(NmifaceDriverConn *conn, const NmiTxnProfile *p,
         if (g_bytes_equal(now, p->etc_bytes))
             return TRUE;
     }
-    g_string_append_printf(problems,
-                           "%sthe file of '%s' differed from the restore point and was "
-                           "rewritten",
-                           problems->len > 0 ? "; " : "", p->id);
+    if (now == NULL)
+        add_problem(problems, "the file of '%s' was missing and was rewritten", p->id);
+    else if (!same_keyfile_settings(now, p->etc_bytes))
+        add_problem(problems, "the file of '%s' differed from the restore point and was rewritten",
+                    p->id);
+    else
+        g_debug("rollback: the file of '%s' was formatted by NM; its bytes are put back", p->id);
     if (!g_file_set_contents_full(p->filename, g_bytes_get_data(p->etc_bytes, NULL),
                                   (gssize)g_bytes_get_size(p->etc_bytes),
                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local)) {
@@ -103,8 +248,70 @@ static gboolean verify_etc_file(NmifaceDriverConn *conn, const NmiTxnProfile *p,
     return reply != NULL;
 }
 
-static gboolean activate(NmifaceDriverConn *conn, const NmiTxnProfile *p, GError **error)
+/* A profile that was active at Begin and the active connection that brings it up now. */
+typedef struct {
+    const NmiTxnProfile *p;
+    char *ac;      /* active connection path, NULL when it has none */
+    guint32 state; /* NM_ACTIVE_CONNECTION_STATE_* of ac when last listed */
+} Wanted;
+
+static void wanted_free(Wanted *w)
 {
+    g_free(w->ac);
+    g_free(w);
+}
+
+/* The profiles that were active at Begin, in activation order: controllers before ports. */
+static GPtrArray *profiles_to_bring_up(GPtrArray *restore)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)wanted_free);
+
+    for (guint pass = 0; pass < 2; pass++)
+        for (guint i = 0; i < restore->len; i++) {
+            const Restore *r = restore->pdata[i];
+            gboolean is_port;
+            Wanted *w;
+
+            if (!r->p->active)
+                continue;
+            is_port = nm_setting_connection_get_master(
+                          nm_connection_get_setting_connection(r->settings)) != NULL;
+            if (is_port != (pass == 1))
+                continue;
+            w = g_new0(Wanted, 1);
+            w->p = r->p;
+            w->state = NM_ACTIVE_CONNECTION_STATE_DEACTIVATED;
+            g_ptr_array_add(out, w);
+        }
+    return out;
+}
+
+/* Each wanted profile's active connection and state, from one listing of them. */
+static void find_active(NmifaceDriverConn *conn, GPtrArray *wanted)
+{
+    g_autoptr(GPtrArray) active = nm_txn_list_active(conn);
+    g_autoptr(GHashTable) by_profile = g_hash_table_new(g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < active->len; i++) {
+        NmTxnActive *a = active->pdata[i];
+
+        if (a->profile != NULL && !g_hash_table_contains(by_profile, a->profile))
+            g_hash_table_insert(by_profile, a->profile, a);
+    }
+    for (guint i = 0; i < wanted->len; i++) {
+        Wanted *w = wanted->pdata[i];
+        NmiProfile *profile = nmi_profile_by_uuid(conn, w->p->uuid);
+        NmTxnActive *a = profile != NULL ? g_hash_table_lookup(by_profile, profile->path) : NULL;
+
+        g_free(w->ac);
+        w->ac = a != NULL ? g_strdup(a->ac) : NULL;
+        w->state = a != NULL ? a->state : NM_ACTIVE_CONNECTION_STATE_DEACTIVATED;
+    }
+}
+
+static gboolean activate(NmifaceDriverConn *conn, Wanted *w, GError **error)
+{
+    const NmiTxnProfile *p = w->p;
     NmiProfile *profile = nmi_profile_by_uuid(conn, p->uuid);
     const char *device = p->device != NULL ? nmi_device_by_name(conn, p->device) : NULL;
     g_autoptr(GVariant) reply = NULL;
@@ -120,56 +327,34 @@ static gboolean activate(NmifaceDriverConn *conn, const NmiTxnProfile *p, GError
         nmi_session_call(conn, NMI_NM_PATH, NM_DBUS_INTERFACE, "ActivateConnection",
                          g_variant_new("(ooo)", profile->path, device != NULL ? device : "/", "/"),
                          G_VARIANT_TYPE("(o)"), nmi_session_deadline(conn), what, error);
-    return reply != NULL;
+    if (reply == NULL)
+        return FALSE;
+    g_free(w->ac);
+    g_variant_get(reply, "(o)", &w->ac);
+    w->state = NM_ACTIVE_CONNECTION_STATE_ACTIVATING;
+    return TRUE;
 }
 
-/* The profiles that were active at Begin, in activation order: controllers before ports. */
-static GPtrArray *profiles_to_bring_up(const NmiTxnJournal *journal, GError **error)
+/* DEACTIVATED for an active connection that is gone. */
+static guint32 ac_state(NmifaceDriverConn *conn, const char *ac)
 {
-    g_autoptr(GPtrArray) out = g_ptr_array_new();
-
-    for (guint pass = 0; pass < 2; pass++)
-        for (guint i = 0; i < journal->profiles->len; i++) {
-            NmiTxnProfile *p = journal->profiles->pdata[i];
-            g_autoptr(NMConnection) settings = NULL;
-            gboolean is_port;
-
-            if (!p->active || (p->flags & NM_TXN_GENERATED_FLAGS) != 0)
-                continue;
-            settings = nm_txn_profile_settings(p, error);
-            if (settings == NULL)
-                return NULL;
-            is_port = nm_setting_connection_get_master(
-                          nm_connection_get_setting_connection(settings)) != NULL;
-            if (is_port == (pass == 1))
-                g_ptr_array_add(out, p);
-        }
-    return g_steal_pointer(&out);
+    return nmi_object_get_u(conn, ac, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "State",
+                            NM_ACTIVE_CONNECTION_STATE_DEACTIVATED);
 }
 
-/* NM_ACTIVE_CONNECTION_STATE_* of @p's profile, DEACTIVATED when it has none. */
-static guint32 profile_state(NmifaceDriverConn *conn, GPtrArray *active, const NmiTxnProfile *p)
-{
-    NmiProfile *profile = nmi_profile_by_uuid(conn, p->uuid);
-
-    for (guint i = 0; profile != NULL && i < active->len; i++) {
-        NmTxnActive *a = active->pdata[i];
-
-        if (g_strcmp0(a->profile, profile->path) == 0)
-            return a->state;
-    }
-    return NM_ACTIVE_CONNECTION_STATE_DEACTIVATED;
-}
-
-/* Settled: every profile to bring up is activated, or has stopped trying. */
+/* Settled: no wanted profile's active connection is still activating. Runs at every wake-up
+ * of the wait, so it only reads the state of the connections found before it. An active
+ * connection that is gone has stopped trying. */
 static gboolean up_settled(NmifaceDriverConn *conn, gpointer data)
 {
     GPtrArray *wanted = data;
-    g_autoptr(GPtrArray) active = nm_txn_list_active(conn);
 
-    for (guint i = 0; i < wanted->len; i++)
-        if (profile_state(conn, active, wanted->pdata[i]) == NM_ACTIVE_CONNECTION_STATE_ACTIVATING)
+    for (guint i = 0; i < wanted->len; i++) {
+        Wanted *w = wanted->pdata[i];
+
+        if (w->ac != NULL && ac_state(conn, w->ac) == NM_ACTIVE_CONNECTION_STATE_ACTIVATING)
             return FALSE;
+    }
     return TRUE;
 }
 
@@ -204,29 +389,24 @@ static gboolean deactivate_new(NmifaceDriverConn *conn, const NmiTxnJournal *jou
 #define ACTIVATION_ROUNDS 3
 
 static gboolean restore_activation(NmifaceDriverConn *conn, const NmiTxnJournal *journal,
-                                   GError **error)
+                                   GPtrArray *restore, GError **error)
 {
-    g_autoptr(GPtrArray) wanted = NULL;
-    g_autoptr(GPtrArray) active = NULL;
+    g_autoptr(GPtrArray) wanted = profiles_to_bring_up(restore);
     g_autoptr(GString) down = g_string_new(NULL);
 
     if (!nmi_sync(conn, error) || !deactivate_new(conn, journal, error))
         return FALSE;
-    wanted = profiles_to_bring_up(journal, error);
-    if (wanted == NULL)
-        return FALSE;
     for (guint round = 0; round < ACTIVATION_ROUNDS; round++) {
         gboolean started = FALSE;
 
-        g_clear_pointer(&active, g_ptr_array_unref);
-        active = nm_txn_list_active(conn);
+        find_active(conn, wanted);
         for (guint i = 0; i < wanted->len; i++) {
-            guint32 state = profile_state(conn, active, wanted->pdata[i]);
+            Wanted *w = wanted->pdata[i];
 
-            if (state == NM_ACTIVE_CONNECTION_STATE_ACTIVATED ||
-                state == NM_ACTIVE_CONNECTION_STATE_ACTIVATING)
+            if (w->state == NM_ACTIVE_CONNECTION_STATE_ACTIVATED ||
+                w->state == NM_ACTIVE_CONNECTION_STATE_ACTIVATING)
                 continue;
-            if (!activate(conn, wanted->pdata[i], error))
+            if (!activate(conn, w, error))
                 return FALSE;
             started = TRUE;
         }
@@ -236,13 +416,12 @@ static gboolean restore_activation(NmifaceDriverConn *conn, const NmiTxnJournal 
         if (!started && round > 0)
             break;
     }
-    g_clear_pointer(&active, g_ptr_array_unref);
-    active = nm_txn_list_active(conn);
+    find_active(conn, wanted);
     for (guint i = 0; i < wanted->len; i++) {
-        NmiTxnProfile *p = wanted->pdata[i];
+        Wanted *w = wanted->pdata[i];
 
-        if (profile_state(conn, active, p) != NM_ACTIVE_CONNECTION_STATE_ACTIVATED)
-            g_string_append_printf(down, "%s'%s'", down->len > 0 ? ", " : "", p->id);
+        if (w->state != NM_ACTIVE_CONNECTION_STATE_ACTIVATED)
+            g_string_append_printf(down, "%s'%s'", down->len > 0 ? ", " : "", w->p->id);
     }
     if (down->len > 0) {
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED, "could not bring back up: %s",
@@ -253,20 +432,20 @@ static gboolean restore_activation(NmifaceDriverConn *conn, const NmiTxnJournal 
 }
 
 /* A profile kept in /etc must not stay shadowed from /run (a detached copy or tombstone). */
-static gboolean check_run_leftovers(NmifaceDriverConn *conn, const NmiTxnJournal *journal,
-                                    GError **error)
+static gboolean check_run_leftovers(NmifaceDriverConn *conn, GPtrArray *restore, GError **error)
 {
     g_autoptr(GPtrArray) current = NULL;
+    g_autoptr(GHashTable) index = NULL;
 
-    if (!nmi_sync(conn, error))
+    current = nm_txn_list_profiles(conn, error);
+    if (current == NULL)
         return FALSE;
-    current = nm_txn_list_profiles(conn);
-    for (guint i = 0; i < journal->profiles->len; i++) {
-        const NmiTxnProfile *p = journal->profiles->pdata[i];
-        NmTxnCurrent *c = nm_txn_current_find(current, p->uuid);
+    index = index_current(current);
+    for (guint i = 0; i < restore->len; i++) {
+        const NmiTxnProfile *p = ((Restore *)restore->pdata[i])->p;
+        NmTxnCurrent *c = g_hash_table_lookup(index, p->uuid);
 
-        if (c == NULL || p->unsaved || (p->flags & NM_TXN_GENERATED_FLAGS) != 0 ||
-            same_storage(p, c))
+        if (c == NULL || p->unsaved || same_storage(p, c))
             continue;
         if (!nmi_profile_update(conn, c->copy, NULL, NM_SETTINGS_UPDATE2_FLAG_TO_DISK, NULL, error))
             return FALSE;
@@ -274,15 +453,38 @@ static gboolean check_run_leftovers(NmifaceDriverConn *conn, const NmiTxnJournal
     return TRUE;
 }
 
+static gboolean restore_profiles(NmifaceDriverConn *conn, const NmiTxnJournal *journal,
+                                 GPtrArray *restore, GError **error)
+{
+    g_autoptr(GPtrArray) current = nm_txn_list_profiles(conn, error);
+    g_autoptr(GHashTable) index = NULL;
+
+    if (current == NULL || !delete_new_profiles(conn, journal, current, error))
+        return FALSE;
+    index = index_current(current);
+    for (guint i = 0; i < restore->len; i++) {
+        const Restore *r = restore->pdata[i];
+
+        if (!restore_profile(conn, r, index, error)) {
+            g_prefix_error(error, "cannot restore profile '%s': ", r->p->id);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 gboolean nm_txn_rollback_journal(NmifaceDriverConn *conn, NmiTxnJournal *journal, GError **error)
 {
     g_autoptr(GString) problems = g_string_new(NULL);
-    g_autoptr(GPtrArray) current = NULL;
+    g_autoptr(GPtrArray) restore = NULL;
     gboolean exists;
 
     /* Begin died before the restore point was recorded: nothing changed under it. */
     if (journal->phase == NMI_TXN_PHASE_BEGINNING)
         goto finish;
+    restore = parse_restore_point(journal, error);
+    if (restore == NULL)
+        return FALSE;
     journal->phase = NMI_TXN_PHASE_ROLLING_BACK;
     if (!nmi_txn_journal_update(journal, error))
         return FALSE;
@@ -296,23 +498,12 @@ gboolean nm_txn_rollback_journal(NmifaceDriverConn *conn, NmiTxnJournal *journal
         if (failures->len > 0)
             g_debug("checkpoint rollback left devices to the journal: %s", failures->str);
     }
-    if (!nmi_sync(conn, error))
+    if (!restore_profiles(conn, journal, restore, error) ||
+        !restore_activation(conn, journal, restore, error) ||
+        !check_run_leftovers(conn, restore, error))
         return FALSE;
-    current = nm_txn_list_profiles(conn);
-    if (!delete_new_profiles(conn, journal, current, error))
-        return FALSE;
-    for (guint i = 0; i < journal->profiles->len; i++) {
-        const NmiTxnProfile *p = journal->profiles->pdata[i];
-
-        if (!restore_profile(conn, p, current, error)) {
-            g_prefix_error(error, "cannot restore profile '%s': ", p->id);
-            return FALSE;
-        }
-    }
-    if (!restore_activation(conn, journal, error) || !check_run_leftovers(conn, journal, error))
-        return FALSE;
-    for (guint i = 0; i < journal->profiles->len; i++)
-        if (!verify_etc_file(conn, journal->profiles->pdata[i], problems, error))
+    for (guint i = 0; i < restore->len; i++)
+        if (!verify_etc_file(conn, ((Restore *)restore->pdata[i])->p, problems, error))
             return FALSE;
     /* Repaired, so not an error; but worth a line in the log. */
     if (problems->len > 0)

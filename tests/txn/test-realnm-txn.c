@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -67,7 +69,7 @@ static NmiProfile *profile_by_id(Fixture *f, const char *id)
     g_assert_true(nmi_sync(f->conn, &error));
     g_hash_table_iter_init(&iter, f->conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
-        if (g_strcmp0(nm_connection_get_id(profile->connection), id) == 0)
+        if (g_strcmp0(nm_connection_get_id(nmi_profile_connection(profile)), id) == 0)
             return profile;
     return NULL;
 }
@@ -642,6 +644,190 @@ static void test_kill_beginner(Fixture *f, gconstpointer data)
     assert_etc_has("keep", "10.9.0.8/24");
 }
 
+/* ---- stored secrets ------------------------------------------------------------------- */
+
+#define SECRET_PASSWORD "s3cret ; [x]"
+
+/* Rollback's last safety net rewrites an /etc file that differs from the restore point and
+ * says so with a g_message "rollback: ..."; a restore that was right by itself says nothing.
+ * Counted here (the writer is set in main()) so that a scenario can tell them apart. */
+static gint rollback_repairs;
+
+static GLogWriterOutput count_repairs(GLogLevelFlags level, const GLogField *fields, gsize n,
+                                      gpointer data)
+{
+    for (gsize i = 0; (level & G_LOG_LEVEL_MESSAGE) != 0 && i < n; i++)
+        if (g_str_equal(fields[i].key, "MESSAGE") && fields[i].length < 0 &&
+            g_str_has_prefix(fields[i].value, "rollback: "))
+            g_atomic_int_inc(&rollback_repairs);
+    return g_log_writer_default(level, fields, n, data);
+}
+
+/* Inactive ethernet profiles with 802-1x PEAP whose password NM stores itself (password-flags
+ * 0), which GetSettings does not return: "sec" on tv1p in /etc, and "sec-mem" on tv0p in
+ * memory only, where no /etc file can bring the secret back. @with_password FALSE: no
+ * password stored (yet). The snapshot before Begin is taken again with them. */
+static void add_secret_profiles(Fixture *f, gboolean with_password)
+{
+    g_autofree char *cmd = g_strdup_printf(
+        "set -e\n"
+        "for p in 'sec tv1p yes' 'sec-mem tv0p no'; do\n"
+        "  set -- $p\n"
+        "  nmcli con add type ethernet ifname $2 con-name $1 autoconnect no save $3 "
+        "    ipv4.method disabled ipv6.method disabled 802-1x.eap peap "
+        "    802-1x.identity alice 802-1x.phase2-auth mschapv2 %s >/dev/null\n"
+        "done\n",
+        with_password ? "802-1x.password '" SECRET_PASSWORD "'" : "");
+
+    g_free(txn_sh_ok(cmd));
+    g_free(f->before);
+    f->before = txn_snapshot();
+    g_atomic_int_set(&rollback_repairs, 0);
+}
+
+static void assert_password(const char *id, const char *expected)
+{
+    g_autofree char *cmd = g_strdup_printf("nmcli -s -g 802-1x.password connection show %s", id);
+    g_autofree char *password = txn_sh_ok(cmd);
+    /* The profile's name in the message, so a failure says which one. */
+    g_autofree char *got = g_strdup_printf("%s: %s", id, g_strstrip(password));
+    g_autofree char *want = g_strdup_printf("%s: %s", id, expected);
+
+    g_assert_cmpstr(got, ==, want);
+}
+
+/* The journal holds the secrets now, so it must stay readable by its owner only. */
+static void assert_journal_private(void)
+{
+    const char *dir = g_getenv("NMIFACE_RUN_DIR");
+    g_autofree char *path = g_build_filename(dir, NMI_TXN_JOURNAL_NAME, NULL);
+    g_autofree char *text = NULL;
+    struct stat st;
+
+    g_assert_cmpint(lstat(dir, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 07777, ==, 0700);
+    g_assert_cmpint(lstat(path, &st), ==, 0);
+    g_assert_true(S_ISREG(st.st_mode));
+    g_assert_cmpint(st.st_mode & 07777, ==, 0600);
+    g_assert_cmpuint(st.st_uid, ==, geteuid());
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    g_assert_nonnull(strstr(text, "password=s3cret"));
+}
+
+/* After Rollback: the secrets are back, the /etc file is byte-identical, and not by the last
+ * safety net's rewrite. */
+static void assert_secrets_restored(const char *etc_before, const char *password)
+{
+    g_autofree char *etc_after = etc_file("sec");
+
+    assert_password("sec", password);
+    assert_password("sec-mem", password);
+    g_assert_cmpstr(etc_after, ==, etc_before);
+    g_assert_cmpint(g_atomic_int_get(&rollback_repairs), ==, 0);
+}
+
+/* Undefined inside the transaction: Rollback re-adds them with their secrets. */
+static void test_secret_delete(Fixture *f, gconstpointer data)
+{
+    const NmifaceDriver *drv = nmi_nm_driver();
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *etc_before = NULL;
+    GError *error = NULL;
+
+    add_secret_profiles(f, TRUE);
+    etc_before = etc_file("sec");
+    g_assert_nonnull(strstr(etc_before, "password=" SECRET_PASSWORD));
+    begin(f, 0);
+    assert_journal_private();
+    driver_ok(drv->undefine(f->conn, "tv1p", &error), error);
+    driver_ok(drv->undefine(f->conn, "tv0p", &error), error);
+    g_assert_null(txn_sh("nmcli con show sec >/dev/null 2>&1"));
+    g_assert_null(txn_sh("nmcli con show sec-mem >/dev/null 2>&1"));
+    if (!finish(f, do_commit, "secret-delete rollback")) {
+        assert_secrets_restored(etc_before, SECRET_PASSWORD);
+        return;
+    }
+    g_assert_null(etc_file("sec"));
+    reboot_nm();
+    g_assert_null(txn_sh("nmcli con show sec >/dev/null 2>&1"));
+}
+
+/* The secrets changed inside the transaction (by nmcli: define cannot express a secret; for
+ * "sec" it writes /etc at once): Rollback puts the original ones back, although the settings
+ * GetSettings returns are the same. */
+static void test_secret_change(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *etc_before = NULL;
+
+    add_secret_profiles(f, TRUE);
+    etc_before = etc_file("sec");
+    begin(f, 0);
+    g_free(txn_sh_ok("nmcli con modify sec 802-1x.password changed && "
+                     "nmcli con modify --temporary sec-mem 802-1x.password changed"));
+    assert_password("sec", "changed");
+    assert_password("sec-mem", "changed");
+    if (!finish(f, do_commit, "secret-change rollback")) {
+        assert_secrets_restored(etc_before, SECRET_PASSWORD);
+        return;
+    }
+    assert_password("sec", "changed");
+    assert_etc_has("sec", "password=changed");
+}
+
+/* Passwords stored inside the transaction where there were none: Rollback removes them (an
+ * Update2 without secrets would keep them). */
+static void test_secret_added(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *etc_before = NULL;
+
+    add_secret_profiles(f, FALSE);
+    etc_before = etc_file("sec");
+    begin(f, 0);
+    g_free(txn_sh_ok("nmcli con modify sec 802-1x.password added && "
+                     "nmcli con modify --temporary sec-mem 802-1x.password added"));
+    assert_password("sec-mem", "added");
+    if (!finish(f, do_commit, "secret-added rollback")) {
+        assert_secrets_restored(etc_before, "");
+        return;
+    }
+    assert_password("sec", "added");
+    assert_password("sec-mem", "added");
+}
+
+/* Edited by define inside the transaction (an Update2 without secrets keeps NM's) and its
+ * secret changed too: Rollback brings back both, the original secret included. */
+static void test_secret_edit(Fixture *f, gconstpointer data)
+{
+    static const char sec_xml[] = "<interface type='ethernet' name='tv1p'>\n"
+                                  "  <start mode='none'/>\n"
+                                  "  <protocol family='ipv4'>\n"
+                                  "    <ip address='10.6.0.1' prefix='24'/>\n"
+                                  "  </protocol>\n"
+                                  "</interface>\n";
+    const NmifaceDriver *drv = nmi_nm_driver();
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *etc_before = NULL;
+    GError *error = NULL;
+    NmifaceIfaceInfo *info;
+
+    add_secret_profiles(f, TRUE);
+    etc_before = etc_file("sec");
+    begin(f, 0);
+    info = drv->define_xml(f->conn, sec_xml, 0, &error);
+    g_assert_no_error(error);
+    nmiface_iface_info_free(info);
+    assert_password("sec", SECRET_PASSWORD); /* define keeps what the XML cannot express */
+    g_free(txn_sh_ok("nmcli con modify sec 802-1x.password changed"));
+    if (!finish(f, do_commit, "secret-edit rollback")) {
+        assert_secrets_restored(etc_before, SECRET_PASSWORD);
+        return;
+    }
+    assert_address("sec", "10.6.0.1/24");
+    assert_password("sec", "changed");
+}
+
 /* Commit after the deadline: rolled back (by Commit itself or the watchdog), never committed. */
 static void test_late_commit(Fixture *f, gconstpointer data)
 {
@@ -714,6 +900,7 @@ int main(int argc, char **argv)
     if (argc == 2 && (g_str_equal(argv[1], "--commit") || g_str_equal(argv[1], "--rollback")))
         return helper_finish(g_str_equal(argv[1], "--commit"));
 
+    g_log_set_writer_func(count_repairs, NULL, NULL);
     g_test_init(&argc, &argv, NULL);
 #define ADD(name, fn)                                                                              \
     g_test_add("/txn/" name "/rollback", Fixture, GINT_TO_POINTER(FALSE), fixture_set_up, fn,      \
@@ -733,6 +920,10 @@ int main(int argc, char **argv)
     ADD("rerun", test_rerun);
     ADD("kill-beginner", test_kill_beginner);
     ADD("driver", test_driver);
+    ADD("secret-delete", test_secret_delete);
+    ADD("secret-change", test_secret_change);
+    ADD("secret-edit", test_secret_edit);
+    ADD("secret-added", test_secret_added);
     g_test_add("/txn/late-commit/commit", Fixture, NULL, fixture_set_up, test_late_commit,
                fixture_tear_down);
     g_test_add("/txn/race/rollback", Fixture, NULL, fixture_set_up, test_race, fixture_tear_down);

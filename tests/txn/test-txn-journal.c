@@ -154,6 +154,167 @@ static void test_round_trip(Fixture *f, gconstpointer data)
     g_assert_no_error(error);
 }
 
+static void assert_header_of(const NmiTxnHeader *h, const NmiTxnJournal *j)
+{
+    g_assert_nonnull(h);
+    g_assert_cmpstr(h->id, ==, j->id);
+    g_assert_cmpint(h->pid, ==, j->pid);
+    g_assert_cmpuint(h->uid, ==, j->uid);
+    g_assert_cmpint(h->begin_time, ==, j->begin_time);
+    g_assert_cmpstr(h->boot_id, ==, j->boot_id);
+    g_assert_cmpstr(h->checkpoint, ==, j->checkpoint);
+    g_assert_cmpint(h->deadline, ==, j->deadline);
+    g_assert_cmpint(h->phase, ==, j->phase);
+}
+
+/* A journal far longer than the header: the peek must not need the rest. */
+static NmiTxnJournal *long_journal(void)
+{
+    NmiTxnJournal *j = full_journal();
+
+    for (guint i = 0; i < 200; i++) {
+        NmiTxnProfile *p = nmi_txn_profile_new();
+
+        p->uuid = g_strdup_printf("uuid-%u", i);
+        p->id = g_strdup_printf("p%u", i);
+        p->keyfile = g_strdup_printf("[connection]\nid=p%u\n[x]\n", i);
+        p->filename = g_strdup("");
+        g_ptr_array_add(j->profiles, p);
+    }
+    for (guint i = 0; i < 500; i++)
+        g_ptr_array_add(j->ifaces_up, g_strdup_printf("eth%u", i));
+    return j;
+}
+
+static void test_peek(Fixture *f, gconstpointer data)
+{
+    g_autoptr(NmiTxnJournal) j = long_journal();
+    g_autoptr(NmiTxnHeader) h = NULL;
+    g_autoptr(NmiTxnJournal) back = NULL;
+    g_autoptr(GError) error = NULL;
+    gsize length = 0;
+    g_autofree char *text = nmi_txn_journal_to_data(j, &length);
+
+    g_assert_cmpuint(length, >, 4 * NMI_TXN_HEADER_MAX);
+    g_assert_true(nmi_txn_journal_publish(j, &error));
+    h = nmi_txn_journal_peek(&error);
+    g_assert_no_error(error);
+    assert_header_of(h, j);
+
+    /* What the peek reads: a prefix of NMI_TXN_HEADER_MAX bytes holds the whole header. */
+    g_clear_pointer(&h, nmi_txn_header_free);
+    h = nmi_txn_header_from_data(text, NMI_TXN_HEADER_MAX, FALSE, &error);
+    g_assert_no_error(error);
+    assert_header_of(h, j);
+
+    /* The interfaces that were up moved out of the header, and still come back whole. */
+    back = nmi_txn_journal_load(&error);
+    g_assert_no_error(error);
+    assert_same_journal(j, back);
+
+    /* An update is seen by the next peek. */
+    j->phase = NMI_TXN_PHASE_OPEN;
+    g_free(j->checkpoint);
+    j->checkpoint = g_strdup("/org/freedesktop/NetworkManager/Checkpoint/4");
+    g_assert_true(nmi_txn_journal_update(j, &error));
+    g_clear_pointer(&h, nmi_txn_header_free);
+    h = nmi_txn_journal_peek(&error);
+    assert_header_of(h, j);
+
+    /* Gone: no transaction, no error. */
+    g_assert_true(nmi_txn_journal_remove(j->id, &error));
+    g_clear_pointer(&h, nmi_txn_header_free);
+    g_assert_null(nmi_txn_journal_peek(&error));
+    g_assert_no_error(error);
+}
+
+static void test_peek_truncated(Fixture *f, gconstpointer data)
+{
+    g_autoptr(NmiTxnJournal) j = long_journal();
+    g_autoptr(NmiTxnHeader) h = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = g_build_filename(f->dir, NMI_TXN_JOURNAL_NAME, NULL);
+    gsize length = 0;
+    g_autofree char *text = nmi_txn_journal_to_data(j, &length);
+    const char *phase = strstr(text, "phase=");
+
+    g_assert_true(nmi_txn_journal_publish(j, &error));
+
+    /* Cut inside the header: damaged, for the peek as for the full read. */
+    g_assert_nonnull(phase);
+    g_assert_true(g_file_set_contents(path, text, phase - text, &error));
+    g_assert_null(nmi_txn_journal_peek(&error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR);
+    g_clear_error(&error);
+    g_assert_null(nmi_txn_journal_load(&error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR);
+    g_clear_error(&error);
+
+    /* Cut in the middle of a value: an unknown phase, not another one. */
+    g_assert_true(g_file_set_contents(path, text, phase - text + strlen("phase=roll"), &error));
+    g_assert_null(nmi_txn_journal_peek(&error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR);
+    g_clear_error(&error);
+
+    /* Cut after the header: a transaction is open (define keeps /etc untouched), but Commit
+     * and Rollback, which need the profiles, refuse the damaged journal. */
+    g_assert_true(g_file_set_contents(path, text, (gssize)(length / 2), &error));
+    h = nmi_txn_journal_peek(&error);
+    g_assert_no_error(error);
+    assert_header_of(h, j);
+    g_assert_null(nmi_txn_journal_load(&error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR);
+    g_clear_error(&error);
+
+    /* A first group that does not end within NMI_TXN_HEADER_MAX bytes is not a header. */
+    {
+        g_autofree char *junk = g_strnfill(NMI_TXN_HEADER_MAX, 'x');
+        g_autofree char *big = g_strdup_printf("[transaction]\njunk=%s\n\n[restore-point]\n", junk);
+
+        g_assert_true(g_file_set_contents(path, big, -1, &error));
+        g_clear_pointer(&h, nmi_txn_header_free);
+        g_assert_null(nmi_txn_journal_peek(&error));
+        g_assert_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR);
+        g_assert_nonnull(strstr(error->message, "header is longer than"));
+    }
+}
+
+static void test_peek_other_boot(Fixture *f, gconstpointer data)
+{
+    g_autoptr(NmiTxnJournal) j = long_journal();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = g_build_filename(f->dir, NMI_TXN_JOURNAL_NAME, NULL);
+
+    g_assert_true(nmi_txn_journal_publish(j, &error));
+    write_file(f->boot_id, "99999999-2222-3333-4444-555555555555\n");
+    /* A journal of an earlier boot: no transaction, and the peek removes it as load does. */
+    g_assert_null(nmi_txn_journal_peek(&error));
+    g_assert_no_error(error);
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+}
+
+/* A journal of the format that kept the interfaces that were up in the header (an upgrade
+ * while a transaction was open): they are still read. */
+static void test_old_format(Fixture *f, gconstpointer data)
+{
+    g_autoptr(NmiTxnJournal) j = full_journal();
+    g_autoptr(NmiTxnJournal) back = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = nmi_txn_journal_to_data(j, NULL);
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autofree char *old = NULL;
+    gsize length = 0;
+
+    g_assert_true(g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &error));
+    g_assert_true(g_key_file_remove_group(kf, "restore-point", &error));
+    g_key_file_set_string_list(kf, "transaction", "ifaces-up",
+                               (const char *const *)j->ifaces_up->pdata, j->ifaces_up->len);
+    old = g_key_file_to_data(kf, &length, NULL);
+    back = nmi_txn_journal_from_data(old, length, &error);
+    g_assert_no_error(error);
+    assert_same_journal(j, back);
+}
+
 static void test_second_begin_refused(Fixture *f, gconstpointer data)
 {
     g_autoptr(NmiTxnJournal) a = full_journal();
@@ -345,6 +506,9 @@ static void test_unsafe_dirs(Fixture *f, gconstpointer data)
     g_assert_null(nmi_txn_journal_load(&error));
     g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED);
     g_clear_error(&error);
+    g_assert_null(nmi_txn_journal_peek(&error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED);
+    g_clear_error(&error);
     g_assert_cmpint(g_unlink(f->dir), ==, 0);
 
     /* Writable by others. */
@@ -360,6 +524,9 @@ static void test_unsafe_dirs(Fixture *f, gconstpointer data)
     write_file(target, "precious");
     g_assert_cmpint(symlink(target, journal), ==, 0);
     g_assert_null(nmi_txn_journal_load(&error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_SYSTEM_ERROR);
+    g_clear_error(&error);
+    g_assert_null(nmi_txn_journal_peek(&error));
     g_assert_error(error, NMIFACE_ERROR, VIR_ERR_SYSTEM_ERROR);
     g_clear_error(&error);
     g_assert_false(nmi_txn_journal_publish(j, &error));
@@ -408,6 +575,8 @@ static void test_no_run_dir(Fixture *f, gconstpointer data)
     /* Readers (the storage policy of define) neither need nor create the directory. */
     g_assert_null(nmi_txn_journal_load(&error));
     g_assert_no_error(error);
+    g_assert_null(nmi_txn_journal_peek(&error));
+    g_assert_no_error(error);
     g_assert_true(nmi_txn_journal_remove("any", &error));
     g_assert_no_error(error);
     g_assert_false(g_file_test(f->dir, G_FILE_TEST_EXISTS));
@@ -451,6 +620,10 @@ int main(int argc, char **argv)
     ADD("stale-boot", test_stale_boot);
     ADD("damaged", test_damaged);
     ADD("no-run-dir", test_no_run_dir);
+    ADD("peek", test_peek);
+    ADD("peek-truncated", test_peek_truncated);
+    ADD("peek-other-boot", test_peek_other_boot);
+    ADD("old-format", test_old_format);
     status = g_test_run();
     g_rmdir(test_base);
     return status;

@@ -306,22 +306,19 @@ static char *settings_hwaddr(GVariant *settings, const char *setting, const char
 }
 
 /* Read from the D-Bus settings: a listing of inactive profiles builds no NMConnection. */
-static char *profile_mac(const NmiProfile *profile)
+static char *settings_mac(GVariant *settings)
 {
     g_autoptr(GVariant) s_wired = NULL;
     const char *cloned = NULL;
     char *mac;
 
-    if (profile == NULL || profile->settings == NULL)
-        return NULL;
-    mac = settings_hwaddr(profile->settings, NM_SETTING_WIRED_SETTING_NAME,
-                          NM_SETTING_WIRED_MAC_ADDRESS);
+    mac = settings_hwaddr(settings, NM_SETTING_WIRED_SETTING_NAME, NM_SETTING_WIRED_MAC_ADDRESS);
     if (mac == NULL)
-        mac = settings_hwaddr(profile->settings, NM_SETTING_BRIDGE_SETTING_NAME,
+        mac = settings_hwaddr(settings, NM_SETTING_BRIDGE_SETTING_NAME,
                               NM_SETTING_BRIDGE_MAC_ADDRESS);
     if (mac != NULL)
         return mac;
-    s_wired = g_variant_lookup_value(profile->settings, NM_SETTING_WIRED_SETTING_NAME,
+    s_wired = g_variant_lookup_value(settings, NM_SETTING_WIRED_SETTING_NAME,
                                      G_VARIANT_TYPE_VARDICT);
     /* NM sends cloned-mac-address as "assigned-mac-address", which may also be a policy word
      * ("preserve", "random", ...). */
@@ -329,6 +326,18 @@ static char *profile_mac(const NmiProfile *profile)
         nm_utils_hwaddr_valid(cloned, ETH_ALEN))
         return g_ascii_strdown(cloned, -1);
     return NULL;
+}
+
+/* Kept with the profile until its settings change: warm listings ask for it every time. */
+static char *profile_mac(NmiProfile *profile)
+{
+    if (profile == NULL || profile->settings == NULL)
+        return NULL;
+    if (!profile->mac_known) {
+        profile->mac = settings_mac(profile->settings);
+        profile->mac_known = TRUE;
+    }
+    return g_strdup(profile->mac);
 }
 
 NmifaceIfaceInfo *nmi_entry_to_info(NmifaceDriverConn *conn, const NmiEntry *entry)

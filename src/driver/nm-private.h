@@ -53,6 +53,8 @@ typedef struct {
     const char *master;
     const char *port_type; /* connection.slave-type */
     guint64 timestamp;
+    char *mac; /* the profile's MAC for listings, lower case; valid once mac_known */
+    gboolean mac_known;
     gboolean in_flight; /* a GetSettings is pending */
     gboolean dirty;     /* changed since the pending fetch was sent: fetch again */
     gboolean queued;

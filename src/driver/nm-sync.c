@@ -134,6 +134,8 @@ static gboolean profile_index(NmiProfile *profile)
     profile->type = profile->ifname = profile->uuid = profile->master = NULL;
     profile->port_type = NULL;
     profile->timestamp = 0;
+    g_clear_pointer(&profile->mac, g_free);
+    profile->mac_known = FALSE;
     s_con = g_variant_lookup_value(profile->settings, NM_SETTING_CONNECTION_SETTING_NAME,
                                    G_VARIANT_TYPE_VARDICT);
     if (s_con == NULL)

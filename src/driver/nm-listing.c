@@ -318,8 +318,8 @@ static char *settings_mac(GVariant *settings)
                               NM_SETTING_BRIDGE_MAC_ADDRESS);
     if (mac != NULL)
         return mac;
-    s_wired = g_variant_lookup_value(settings, NM_SETTING_WIRED_SETTING_NAME,
-                                     G_VARIANT_TYPE_VARDICT);
+    s_wired =
+        g_variant_lookup_value(settings, NM_SETTING_WIRED_SETTING_NAME, G_VARIANT_TYPE_VARDICT);
     /* NM sends cloned-mac-address as "assigned-mac-address", which may also be a policy word
      * ("preserve", "random", ...). */
     if (s_wired != NULL && g_variant_lookup(s_wired, "assigned-mac-address", "&s", &cloned) &&

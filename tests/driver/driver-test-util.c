@@ -86,6 +86,15 @@ static int compare_info(gconstpointer a, gconstpointer b)
     return g_strcmp0((*(NmifaceIfaceInfo *const *)a)->name, (*(NmifaceIfaceInfo *const *)b)->name);
 }
 
+char *td_inactive_xml(NmifaceDriverConn *conn, const char *name)
+{
+    g_autoptr(GError) error = NULL;
+    char *xml = td_driver()->get_xml_desc(conn, name, VIR_INTERFACE_XML_INACTIVE, &error);
+
+    td_assert_no_error(error);
+    return xml;
+}
+
 char *td_list_names(NmifaceDriverConn *conn, guint flags)
 {
     g_autoptr(GError) error = NULL;

@@ -23,6 +23,8 @@ NmifaceIfaceInfo *td_define(NmifaceDriverConn *conn, const char *xml);
 
 /* Names in a list_all result, sorted, joined by ','. */
 char *td_list_names(NmifaceDriverConn *conn, guint flags);
+/* The interface's inactive XML; fails the test on an error. */
+char *td_inactive_xml(NmifaceDriverConn *conn, const char *name);
 gboolean td_listed(NmifaceDriverConn *conn, const char *name, guint flags);
 
 /* Exit code for "cannot run here": 77, or a failure when CI=true. */

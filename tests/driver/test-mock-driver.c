@@ -8,17 +8,6 @@
  */
 #include "mock-test-util.h"
 
-static const char *bridge0_xml = "<interface type='bridge' name='br0'>\n"
-                                 "  <start mode='none'/>\n"
-                                 "  <protocol family='ipv4'>\n"
-                                 "    <ip address='192.0.2.1' prefix='24'/>\n"
-                                 "  </protocol>\n"
-                                 "  <bridge stp='off'>\n"
-                                 "    <interface type='ethernet' name='eth0'>\n"
-                                 "    </interface>\n"
-                                 "  </bridge>\n"
-                                 "</interface>\n";
-
 static const char *bridge2_xml = "<interface type='bridge' name='br0'>\n"
                                  "  <start mode='onboot'/>\n"
                                  "  <protocol family='ipv4'>\n"
@@ -31,15 +20,6 @@ static const char *bridge2_xml = "<interface type='bridge' name='br0'>\n"
                                  "    </interface>\n"
                                  "  </bridge>\n"
                                  "</interface>\n";
-
-static char *inactive_xml(NmifaceDriverConn *conn, const char *name)
-{
-    g_autoptr(GError) error = NULL;
-    char *xml = td_driver()->get_xml_desc(conn, name, VIR_INTERFACE_XML_INACTIVE, &error);
-
-    td_assert_no_error(error);
-    return xml;
-}
 
 static void test_bond_activation(void)
 {
@@ -93,7 +73,7 @@ static void test_vlan_activation(void)
     NmifaceDriverConn *conn = td_open();
     G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, xml);
     g_autoptr(GError) error = NULL;
-    g_autofree char *back = inactive_xml(conn, "eth0.42");
+    g_autofree char *back = td_inactive_xml(conn, "eth0.42");
 
     g_assert_cmpstr(back, ==, xml);
     g_assert_true(td_driver()->create(conn, "eth0.42", 0, &error));
@@ -108,7 +88,7 @@ static void test_vlan_activation(void)
 static void test_activation_failure_reason(void)
 {
     NmifaceDriverConn *conn = td_open();
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, bridge0_xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, mt_bridge_eth0_xml);
     g_autoptr(GError) error = NULL;
 
     g_assert_true(mock_control_set_activation_outcome("br0", "fail:5", &error));
@@ -125,8 +105,8 @@ static void test_activation_failure_reason(void)
 static void check_fault(const char *method, const char *expect_in_message)
 {
     NmifaceDriverConn *conn = td_open();
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, bridge0_xml);
-    g_autofree char *before_xml = inactive_xml(conn, "br0");
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, mt_bridge_eth0_xml);
+    g_autofree char *before_xml = td_inactive_xml(conn, "br0");
     g_autofree char *before_profiles = mt_dump_profiles();
     g_autofree char *after_xml = NULL;
     g_autofree char *after_profiles = NULL;
@@ -144,7 +124,7 @@ static void check_fault(const char *method, const char *expect_in_message)
     g_assert_nonnull(strstr(error->message, expect_in_message));
     g_assert_nonnull(strstr(error->message, "injected failure"));
 
-    after_xml = inactive_xml(conn, "br0");
+    after_xml = td_inactive_xml(conn, "br0");
     after_profiles = mt_dump_profiles();
     g_assert_cmpstr(after_xml, ==, before_xml);
     g_assert_cmpstr(after_profiles, ==, before_profiles);
@@ -182,7 +162,7 @@ static gpointer drop_when_activating(gpointer data)
 static void test_nm_vanishes_mid_call(void)
 {
     NmifaceDriverConn *conn = td_open();
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, bridge0_xml);
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, mt_bridge_eth0_xml);
     g_autoptr(GError) error = NULL;
     g_autoptr(GThread) thread = NULL;
     g_autoptr(NmifaceIfaceInfo) back = NULL;
@@ -241,7 +221,7 @@ static void test_slow_reply_times_out(void)
     gint64 start;
 
     td_assert_no_error(error);
-    info = td_define(conn, bridge0_xml);
+    info = td_define(conn, mt_bridge_eth0_xml);
     g_assert_true(mock_control_set_delay("ActivateConnection", 3000, &error));
     start = g_get_monotonic_time();
     g_assert_false(td_driver()->create(conn, "br0", 0, &error));
@@ -370,7 +350,7 @@ static void test_not_running_at_open(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    if (g_strcmp0(g_getenv("NMIFACE_MOCK"), "1") != 0)
+    if (!mt_in_mock())
         return td_skip("not inside tests/dbus-mock/run-with-mock");
     g_test_add_func("/mock-driver/bond-activation", test_bond_activation);
     g_test_add_func("/mock-driver/vlan-activation", test_vlan_activation);

@@ -9,17 +9,6 @@
  */
 #include "mock-test-util.h"
 
-static const char *bridge_xml = "<interface type='bridge' name='br0'>\n"
-                                "  <start mode='none'/>\n"
-                                "  <protocol family='ipv4'>\n"
-                                "    <ip address='192.0.2.1' prefix='24'/>\n"
-                                "  </protocol>\n"
-                                "  <bridge stp='off'>\n"
-                                "    <interface type='ethernet' name='eth0'>\n"
-                                "    </interface>\n"
-                                "  </bridge>\n"
-                                "</interface>\n";
-
 static const char *bridge_changed_xml = "<interface type='bridge' name='br0'>\n"
                                         "  <start mode='onboot'/>\n"
                                         "  <protocol family='ipv4'>\n"
@@ -105,7 +94,7 @@ static void test_refused(gconstpointer data)
     gboolean was_active = c->start == START_ACTIVE;
 
     if (c->start != START_NOTHING) {
-        G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, bridge_xml);
+        G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = td_define(conn, mt_bridge_eth0_xml);
     }
     if (was_active) {
         g_autoptr(GError) error = NULL;
@@ -138,7 +127,7 @@ static void test_refused(gconstpointer data)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    if (g_strcmp0(g_getenv("NMIFACE_MOCK"), "1") != 0)
+    if (!mt_in_mock())
         return td_skip("not inside tests/dbus-mock/run-with-mock");
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *path = g_strdup_printf("/mock-polkit/%s", cases[i].name);

@@ -102,15 +102,6 @@ static const UndoCase cases[] = {
      "delete profile"},
 };
 
-static char *inactive_xml(NmifaceDriverConn *conn, const char *name)
-{
-    g_autoptr(GError) error = NULL;
-    char *xml = td_driver()->get_xml_desc(conn, name, VIR_INTERFACE_XML_INACTIVE, &error);
-
-    td_assert_no_error(error);
-    return xml;
-}
-
 /* The port profiles move to /run (whichever the undo re-adds must go back there, not to /etc). */
 static void move_ports_to_memory(void)
 {
@@ -158,7 +149,7 @@ static void test_undo(gconstpointer data)
     if (c->ports_in_memory)
         move_ports_to_memory();
     before_dump = mt_dump_profiles();
-    before_xml = inactive_xml(conn, "br0");
+    before_xml = td_inactive_xml(conn, "br0");
     before_names = td_list_names(conn, 0);
     g_test_message("before:\n%s", before_dump);
 
@@ -172,7 +163,7 @@ static void test_undo(gconstpointer data)
 
     after_dump = mt_dump_profiles();
     g_assert_cmpstr(after_dump, ==, before_dump);
-    after_xml = inactive_xml(conn, "br0");
+    after_xml = td_inactive_xml(conn, "br0");
     g_assert_cmpstr(after_xml, ==, before_xml);
     after_names = td_list_names(conn, 0);
     g_assert_cmpstr(after_names, ==, before_names);
@@ -182,7 +173,7 @@ static void test_undo(gconstpointer data)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    if (g_strcmp0(g_getenv("NMIFACE_MOCK"), "1") != 0)
+    if (!mt_in_mock())
         return td_skip("not inside tests/dbus-mock/run-with-mock");
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *path = g_strdup_printf("/mock-undo/%s", cases[i].name);

@@ -15,7 +15,7 @@
 gboolean nm_txn_spawn_watchdog(const NmiTxnJournal *journal, GError **error)
 {
     const char *program = g_getenv("NMIFACE_TXN_WATCHDOG");
-    g_autofree char *deadline = g_strdup_printf("%" G_GINT64_FORMAT, journal->deadline);
+    g_autofree char *deadline = g_strdup_printf("%" G_GINT64_FORMAT, journal->header.deadline);
     g_autoptr(GError) local = NULL;
     int status = 0;
 
@@ -28,7 +28,7 @@ gboolean nm_txn_spawn_watchdog(const NmiTxnJournal *journal, GError **error)
         program = NMIFACE_TXN_WATCHDOG_BUILD_PATH;
 #endif
     {
-        const char *argv[] = {program, journal->id, deadline, NULL};
+        const char *argv[] = {program, journal->header.id, deadline, NULL};
 
         /* The watchdog forks, its child calls setsid() and lives on; the first process exits
          * at once, so waiting for it leaves no zombie and the survivor belongs to init. */
@@ -55,9 +55,9 @@ static char *format_time(gint64 realtime_us)
 /* Undo a Begin that failed half way: the journal goes last, it is the lock. */
 static void abandon_begin(NmifaceDriverConn *conn, NmiTxnJournal *journal)
 {
-    if (*journal->checkpoint != '\0')
-        nm_txn_checkpoint_destroy(conn, journal->checkpoint, NULL);
-    nmi_txn_journal_remove(journal->id, NULL);
+    if (*journal->header.checkpoint != '\0')
+        nm_txn_checkpoint_destroy(conn, journal->header.checkpoint, NULL);
+    nmi_txn_journal_remove(journal->header.id, NULL);
 }
 
 static gboolean begin(NmifaceDriverConn *conn, guint timeout_seconds, GError **error)
@@ -75,11 +75,11 @@ static gboolean begin(NmifaceDriverConn *conn, guint timeout_seconds, GError **e
     checkpoint = nm_txn_checkpoint_create(conn, timeout_seconds, error);
     if (checkpoint == NULL)
         goto fail;
-    g_free(journal->checkpoint);
-    journal->checkpoint = checkpoint;
+    g_free(journal->header.checkpoint);
+    journal->header.checkpoint = checkpoint;
     if (timeout_seconds > 0)
-        journal->deadline = g_get_real_time() + (gint64)timeout_seconds * G_USEC_PER_SEC;
-    journal->phase = NMI_TXN_PHASE_OPEN;
+        journal->header.deadline = g_get_real_time() + (gint64)timeout_seconds * G_USEC_PER_SEC;
+    journal->header.phase = NMI_TXN_PHASE_OPEN;
     if (!nmi_txn_journal_update(journal, error))
         goto fail;
     if (timeout_seconds > 0 && !nm_txn_spawn_watchdog(journal, error))
@@ -126,9 +126,9 @@ static gboolean commit(NmifaceDriverConn *conn, GError **error)
         return FALSE;
     /* Past the deadline NM has already restored the devices: committing now would write a
      * half-restored state. Finish the rollback the timeout promised instead. */
-    if (journal->deadline != 0 && g_get_real_time() >= journal->deadline &&
-        journal->phase != NMI_TXN_PHASE_COMMITTING) {
-        g_autofree char *when = format_time(journal->deadline);
+    if (journal->header.deadline != 0 && g_get_real_time() >= journal->header.deadline &&
+        journal->header.phase != NMI_TXN_PHASE_COMMITTING) {
+        g_autofree char *when = format_time(journal->header.deadline);
 
         if (!nm_txn_rollback_journal(conn, journal, error))
             return FALSE;

@@ -64,8 +64,8 @@ gboolean nm_txn_commit_journal(NmifaceDriverConn *conn, NmiTxnJournal *journal, 
 {
     g_autoptr(GPtrArray) current = NULL;
 
-    if (journal->phase != NMI_TXN_PHASE_BEGINNING) {
-        journal->phase = NMI_TXN_PHASE_COMMITTING;
+    if (journal->header.phase != NMI_TXN_PHASE_BEGINNING) {
+        journal->header.phase = NMI_TXN_PHASE_COMMITTING;
         if (!nmi_txn_journal_update(journal, error))
             return FALSE;
         current = nm_txn_list_profiles(conn, error);
@@ -92,7 +92,7 @@ gboolean nm_txn_commit_journal(NmifaceDriverConn *conn, NmiTxnJournal *journal, 
             }
         }
     }
-    if (!nm_txn_checkpoint_destroy(conn, journal->checkpoint, error))
+    if (!nm_txn_checkpoint_destroy(conn, journal->header.checkpoint, error))
         return FALSE;
-    return nmi_txn_journal_remove(journal->id, error);
+    return nmi_txn_journal_remove(journal->header.id, error);
 }

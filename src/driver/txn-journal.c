@@ -45,13 +45,18 @@ static NmiTxnJournal *journal_alloc(void)
     return journal;
 }
 
+static void header_clear(NmiTxnHeader *header)
+{
+    g_free(header->id);
+    g_free(header->boot_id);
+    g_free(header->checkpoint);
+}
+
 void nmi_txn_journal_free(NmiTxnJournal *journal)
 {
     if (journal == NULL)
         return;
-    g_free(journal->id);
-    g_free(journal->boot_id);
-    g_free(journal->checkpoint);
+    header_clear(&journal->header);
     g_ptr_array_unref(journal->profiles);
     g_ptr_array_unref(journal->ifaces_up);
     g_free(journal);
@@ -77,15 +82,15 @@ NmiTxnJournal *nmi_txn_journal_new(GError **error)
 {
     g_autoptr(NmiTxnJournal) journal = journal_alloc();
 
-    journal->boot_id = nmi_txn_boot_id(error);
-    if (journal->boot_id == NULL)
+    journal->header.boot_id = nmi_txn_boot_id(error);
+    if (journal->header.boot_id == NULL)
         return NULL;
-    journal->id = g_uuid_string_random();
-    journal->pid = getpid();
-    journal->uid = geteuid();
-    journal->begin_time = g_get_real_time();
-    journal->checkpoint = g_strdup("");
-    journal->phase = NMI_TXN_PHASE_BEGINNING;
+    journal->header.id = g_uuid_string_random();
+    journal->header.pid = getpid();
+    journal->header.uid = geteuid();
+    journal->header.begin_time = g_get_real_time();
+    journal->header.checkpoint = g_strdup("");
+    journal->header.phase = NMI_TXN_PHASE_BEGINNING;
     return g_steal_pointer(&journal);
 }
 
@@ -120,14 +125,14 @@ NmiTxnProfile *nmi_txn_journal_find(const NmiTxnJournal *journal, const char *uu
 
 static void write_header(GKeyFile *kf, const NmiTxnJournal *journal)
 {
-    g_key_file_set_string(kf, GROUP_TXN, "id", journal->id);
-    g_key_file_set_int64(kf, GROUP_TXN, "pid", journal->pid);
-    g_key_file_set_uint64(kf, GROUP_TXN, "uid", journal->uid);
-    g_key_file_set_int64(kf, GROUP_TXN, "begin-time", journal->begin_time);
-    g_key_file_set_string(kf, GROUP_TXN, "boot-id", journal->boot_id);
-    g_key_file_set_string(kf, GROUP_TXN, "checkpoint", journal->checkpoint);
-    g_key_file_set_int64(kf, GROUP_TXN, "deadline", journal->deadline);
-    g_key_file_set_string(kf, GROUP_TXN, "phase", nmi_txn_phase_to_string(journal->phase));
+    g_key_file_set_string(kf, GROUP_TXN, "id", journal->header.id);
+    g_key_file_set_int64(kf, GROUP_TXN, "pid", journal->header.pid);
+    g_key_file_set_uint64(kf, GROUP_TXN, "uid", journal->header.uid);
+    g_key_file_set_int64(kf, GROUP_TXN, "begin-time", journal->header.begin_time);
+    g_key_file_set_string(kf, GROUP_TXN, "boot-id", journal->header.boot_id);
+    g_key_file_set_string(kf, GROUP_TXN, "checkpoint", journal->header.checkpoint);
+    g_key_file_set_int64(kf, GROUP_TXN, "deadline", journal->header.deadline);
+    g_key_file_set_string(kf, GROUP_TXN, "phase", nmi_txn_phase_to_string(journal->header.phase));
 }
 
 static void write_profile(GKeyFile *kf, const NmiTxnProfile *p)
@@ -212,9 +217,7 @@ void nmi_txn_header_free(NmiTxnHeader *header)
 {
     if (header == NULL)
         return;
-    g_free(header->id);
-    g_free(header->boot_id);
-    g_free(header->checkpoint);
+    header_clear(header);
     g_free(header);
 }
 
@@ -250,18 +253,6 @@ static gboolean read_header(GKeyFile *kf, NmiTxnHeader *h, GError **error)
     return TRUE;
 }
 
-static void journal_take_header(NmiTxnJournal *journal, NmiTxnHeader *h)
-{
-    journal->id = g_steal_pointer(&h->id);
-    journal->pid = h->pid;
-    journal->uid = h->uid;
-    journal->begin_time = h->begin_time;
-    journal->boot_id = g_steal_pointer(&h->boot_id);
-    journal->checkpoint = g_steal_pointer(&h->checkpoint);
-    journal->deadline = h->deadline;
-    journal->phase = h->phase;
-}
-
 static void read_ifaces_up(GKeyFile *kf, NmiTxnJournal *journal)
 {
     g_auto(GStrv) up = g_key_file_get_string_list(kf, GROUP_RESTORE, "ifaces-up", NULL, NULL);
@@ -283,17 +274,15 @@ static void set_damaged(GError **error, const GError *cause)
 NmiTxnJournal *nmi_txn_journal_from_data(const char *data, gsize length, GError **error)
 {
     g_autoptr(NmiTxnJournal) journal = journal_alloc();
-    g_autoptr(NmiTxnHeader) header = g_new0(NmiTxnHeader, 1);
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) local = NULL;
     g_auto(GStrv) groups = NULL;
 
     if (!g_key_file_load_from_data(kf, data, length, G_KEY_FILE_NONE, &local) ||
-        !read_header(kf, header, &local)) {
+        !read_header(kf, &journal->header, &local)) {
         set_damaged(error, local);
         return NULL;
     }
-    journal_take_header(journal, header);
     read_ifaces_up(kf, journal);
     groups = g_key_file_get_groups(kf, NULL);
     for (guint i = 0; groups[i] != NULL; i++) {
@@ -692,7 +681,7 @@ NmiTxnJournal *nmi_txn_journal_load(GError **error)
     if (path == NULL)
         return NULL;
     journal = read_journal(path, &absent, error);
-    if (journal == NULL || !remove_if_stale(path, journal->boot_id, &stale, error) || stale)
+    if (journal == NULL || !remove_if_stale(path, journal->header.boot_id, &stale, error) || stale)
         return NULL;
     return g_steal_pointer(&journal);
 }

@@ -52,14 +52,7 @@ typedef struct {
 #define NMI_TXN_HEADER_MAX 4096
 
 typedef struct {
-    char *id; /* random UUID of this transaction */
-    gint64 pid;
-    guint32 uid;
-    gint64 begin_time; /* realtime, microseconds */
-    char *boot_id;
-    char *checkpoint; /* D-Bus path, "" when none */
-    gint64 deadline;  /* realtime microseconds, 0 for none */
-    NmiTxnPhase phase;
+    NmiTxnHeader header;
     GPtrArray *profiles;  /* NmiTxnProfile* */
     GPtrArray *ifaces_up; /* char*: interfaces that were up (active in NM) */
 } NmiTxnJournal;

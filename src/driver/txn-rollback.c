@@ -480,20 +480,20 @@ gboolean nm_txn_rollback_journal(NmifaceDriverConn *conn, NmiTxnJournal *journal
     gboolean exists;
 
     /* Begin died before the restore point was recorded: nothing changed under it. */
-    if (journal->phase == NMI_TXN_PHASE_BEGINNING)
+    if (journal->header.phase == NMI_TXN_PHASE_BEGINNING)
         goto finish;
     restore = parse_restore_point(journal, error);
     if (restore == NULL)
         return FALSE;
-    journal->phase = NMI_TXN_PHASE_ROLLING_BACK;
+    journal->header.phase = NMI_TXN_PHASE_ROLLING_BACK;
     if (!nmi_txn_journal_update(journal, error))
         return FALSE;
-    if (!nm_txn_checkpoint_exists(conn, journal->checkpoint, &exists, error))
+    if (!nm_txn_checkpoint_exists(conn, journal->header.checkpoint, &exists, error))
         return FALSE;
     if (exists) {
         g_autoptr(GString) failures = g_string_new(NULL);
 
-        if (!nm_txn_checkpoint_rollback(conn, journal->checkpoint, failures, error))
+        if (!nm_txn_checkpoint_rollback(conn, journal->header.checkpoint, failures, error))
             return FALSE;
         if (failures->len > 0)
             g_debug("checkpoint rollback left devices to the journal: %s", failures->str);
@@ -510,7 +510,7 @@ gboolean nm_txn_rollback_journal(NmifaceDriverConn *conn, NmiTxnJournal *journal
         g_message("rollback: %s", problems->str);
 
 finish:
-    if (!nm_txn_checkpoint_destroy(conn, journal->checkpoint, error))
+    if (!nm_txn_checkpoint_destroy(conn, journal->header.checkpoint, error))
         return FALSE;
-    return nmi_txn_journal_remove(journal->id, error);
+    return nmi_txn_journal_remove(journal->header.id, error);
 }

@@ -53,9 +53,9 @@ static int roll_back(const char *id)
     }
     g_main_context_push_thread_default(conn->context);
     journal = nmi_txn_journal_load(&error);
-    ok = journal == NULL
-             ? error == NULL
-             : g_strcmp0(journal->id, id) != 0 || nm_txn_rollback_journal(conn, journal, &error);
+    ok = journal == NULL ? error == NULL
+                         : g_strcmp0(journal->header.id, id) != 0 ||
+                               nm_txn_rollback_journal(conn, journal, &error);
     g_main_context_pop_thread_default(conn->context);
     nmi_session_close(conn);
     nmi_txn_finish_unlock(lock);

@@ -556,7 +556,7 @@ static void test_rerun(Fixture *f, gconstpointer data)
     else
         rollback(f);
     first = txn_snapshot();
-    copy->phase = do_commit ? NMI_TXN_PHASE_COMMITTING : NMI_TXN_PHASE_ROLLING_BACK;
+    copy->header.phase = do_commit ? NMI_TXN_PHASE_COMMITTING : NMI_TXN_PHASE_ROLLING_BACK;
     g_assert_true(nmi_txn_journal_publish(copy, &error));
     if (do_commit)
         commit(f);
@@ -637,7 +637,7 @@ static void test_kill_beginner(Fixture *f, gconstpointer data)
 
     g_assert_cmpstr(g_strstrip(status), ==, "137");
     g_assert_nonnull(journal);
-    g_assert_cmpint(journal->phase, ==, NMI_TXN_PHASE_OPEN);
+    g_assert_cmpint(journal->header.phase, ==, NMI_TXN_PHASE_OPEN);
     modify_keep(f, "10.9.0.8");
     if (!finish(f, do_commit, "rollback after the beginner was killed"))
         return;

@@ -54,10 +54,10 @@ static NmiTxnJournal *full_journal(void)
     static const guchar bin[] = {0, '[', 'x', ']', '\n', 0xff, '=', ';', '\\'};
 
     g_assert_no_error(error);
-    g_free(j->checkpoint);
-    j->checkpoint = g_strdup("/org/freedesktop/NetworkManager/Checkpoint/3");
-    j->deadline = j->begin_time + 30 * G_USEC_PER_SEC;
-    j->phase = NMI_TXN_PHASE_ROLLING_BACK;
+    g_free(j->header.checkpoint);
+    j->header.checkpoint = g_strdup("/org/freedesktop/NetworkManager/Checkpoint/3");
+    j->header.deadline = j->header.begin_time + 30 * G_USEC_PER_SEC;
+    j->header.phase = NMI_TXN_PHASE_ROLLING_BACK;
     g_ptr_array_add(j->ifaces_up, g_strdup("br0"));
     g_ptr_array_add(j->ifaces_up, g_strdup("lo"));
 
@@ -87,14 +87,14 @@ static NmiTxnJournal *full_journal(void)
 
 static void assert_same_journal(const NmiTxnJournal *a, const NmiTxnJournal *b)
 {
-    g_assert_cmpstr(a->id, ==, b->id);
-    g_assert_cmpint(a->pid, ==, b->pid);
-    g_assert_cmpuint(a->uid, ==, b->uid);
-    g_assert_cmpint(a->begin_time, ==, b->begin_time);
-    g_assert_cmpstr(a->boot_id, ==, b->boot_id);
-    g_assert_cmpstr(a->checkpoint, ==, b->checkpoint);
-    g_assert_cmpint(a->deadline, ==, b->deadline);
-    g_assert_cmpint(a->phase, ==, b->phase);
+    g_assert_cmpstr(a->header.id, ==, b->header.id);
+    g_assert_cmpint(a->header.pid, ==, b->header.pid);
+    g_assert_cmpuint(a->header.uid, ==, b->header.uid);
+    g_assert_cmpint(a->header.begin_time, ==, b->header.begin_time);
+    g_assert_cmpstr(a->header.boot_id, ==, b->header.boot_id);
+    g_assert_cmpstr(a->header.checkpoint, ==, b->header.checkpoint);
+    g_assert_cmpint(a->header.deadline, ==, b->header.deadline);
+    g_assert_cmpint(a->header.phase, ==, b->header.phase);
     g_assert_cmpuint(a->ifaces_up->len, ==, b->ifaces_up->len);
     for (guint i = 0; i < a->ifaces_up->len; i++)
         g_assert_cmpstr(a->ifaces_up->pdata[i], ==, b->ifaces_up->pdata[i]);
@@ -137,7 +137,7 @@ static void test_round_trip(Fixture *f, gconstpointer data)
     assert_same_journal(j, back);
 
     /* An update keeps everything and changes what changed. */
-    j->phase = NMI_TXN_PHASE_COMMITTING;
+    j->header.phase = NMI_TXN_PHASE_COMMITTING;
     g_assert_true(nmi_txn_journal_update(j, &error));
     g_clear_pointer(&back, nmi_txn_journal_free);
     back = nmi_txn_journal_load(&error);
@@ -147,9 +147,9 @@ static void test_round_trip(Fixture *f, gconstpointer data)
     /* Removal is by id: another transaction's journal stays. */
     g_assert_true(nmi_txn_journal_remove("not-this-one", &error));
     g_assert_true(g_file_test(path, G_FILE_TEST_EXISTS));
-    g_assert_true(nmi_txn_journal_remove(j->id, &error));
+    g_assert_true(nmi_txn_journal_remove(j->header.id, &error));
     g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
-    g_assert_true(nmi_txn_journal_remove(j->id, &error));
+    g_assert_true(nmi_txn_journal_remove(j->header.id, &error));
     g_assert_null(nmi_txn_journal_load(&error));
     g_assert_no_error(error);
 }
@@ -157,14 +157,14 @@ static void test_round_trip(Fixture *f, gconstpointer data)
 static void assert_header_of(const NmiTxnHeader *h, const NmiTxnJournal *j)
 {
     g_assert_nonnull(h);
-    g_assert_cmpstr(h->id, ==, j->id);
-    g_assert_cmpint(h->pid, ==, j->pid);
-    g_assert_cmpuint(h->uid, ==, j->uid);
-    g_assert_cmpint(h->begin_time, ==, j->begin_time);
-    g_assert_cmpstr(h->boot_id, ==, j->boot_id);
-    g_assert_cmpstr(h->checkpoint, ==, j->checkpoint);
-    g_assert_cmpint(h->deadline, ==, j->deadline);
-    g_assert_cmpint(h->phase, ==, j->phase);
+    g_assert_cmpstr(h->id, ==, j->header.id);
+    g_assert_cmpint(h->pid, ==, j->header.pid);
+    g_assert_cmpuint(h->uid, ==, j->header.uid);
+    g_assert_cmpint(h->begin_time, ==, j->header.begin_time);
+    g_assert_cmpstr(h->boot_id, ==, j->header.boot_id);
+    g_assert_cmpstr(h->checkpoint, ==, j->header.checkpoint);
+    g_assert_cmpint(h->deadline, ==, j->header.deadline);
+    g_assert_cmpint(h->phase, ==, j->header.phase);
 }
 
 /* A journal far longer than the header: the peek must not need the rest. */
@@ -213,16 +213,16 @@ static void test_peek(Fixture *f, gconstpointer data)
     assert_same_journal(j, back);
 
     /* An update is seen by the next peek. */
-    j->phase = NMI_TXN_PHASE_OPEN;
-    g_free(j->checkpoint);
-    j->checkpoint = g_strdup("/org/freedesktop/NetworkManager/Checkpoint/4");
+    j->header.phase = NMI_TXN_PHASE_OPEN;
+    g_free(j->header.checkpoint);
+    j->header.checkpoint = g_strdup("/org/freedesktop/NetworkManager/Checkpoint/4");
     g_assert_true(nmi_txn_journal_update(j, &error));
     g_clear_pointer(&h, nmi_txn_header_free);
     h = nmi_txn_journal_peek(&error);
     assert_header_of(h, j);
 
     /* Gone: no transaction, no error. */
-    g_assert_true(nmi_txn_journal_remove(j->id, &error));
+    g_assert_true(nmi_txn_journal_remove(j->header.id, &error));
     g_clear_pointer(&h, nmi_txn_header_free);
     g_assert_null(nmi_txn_journal_peek(&error));
     g_assert_no_error(error);
@@ -457,8 +457,8 @@ static void test_atomic_update(Fixture *f, gconstpointer data)
     guint reads = 0;
 
     /* The big one spans many pages, so a torn read would show. */
-    g_free(big->id);
-    big->id = g_strdup(small->id);
+    g_free(big->header.id);
+    big->header.id = g_strdup(small->header.id);
     for (guint i = 0; i < 300; i++) {
         NmiTxnProfile *p = nmi_txn_profile_new();
 
@@ -475,7 +475,7 @@ static void test_atomic_update(Fixture *f, gconstpointer data)
 
         g_assert_no_error(error);
         g_assert_nonnull(seen);
-        g_assert_cmpstr(seen->id, ==, small->id);
+        g_assert_cmpstr(seen->header.id, ==, small->header.id);
         g_assert_true(seen->profiles->len == small->profiles->len ||
                       seen->profiles->len == big->profiles->len);
         reads++;
@@ -565,7 +565,7 @@ static void test_stale_boot(Fixture *f, gconstpointer data)
     g_assert_no_error(error);
     seen = nmi_txn_journal_load(&error);
     g_assert_nonnull(seen);
-    g_assert_cmpstr(seen->id, ==, now->id);
+    g_assert_cmpstr(seen->header.id, ==, now->header.id);
 }
 
 static void test_no_run_dir(Fixture *f, gconstpointer data)

@@ -20,7 +20,7 @@ int main(int argc, char **argv)
     journal = nmi_txn_journal_new(&error);
     if (journal == NULL)
         return 2;
-    journal->phase = NMI_TXN_PHASE_OPEN;
+    journal->header.phase = NMI_TXN_PHASE_OPEN;
     while (g_get_real_time() < start)
         ;
     if (nmi_txn_journal_publish(journal, &error))

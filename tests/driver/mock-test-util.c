@@ -11,16 +11,16 @@
     }                                                                                              \
     G_STMT_END
 
-const char *const mt_bridge_eth0_xml = "<interface type='bridge' name='br0'>\n"
-                                       "  <start mode='none'/>\n"
-                                       "  <protocol family='ipv4'>\n"
-                                       "    <ip address='192.0.2.1' prefix='24'/>\n"
-                                       "  </protocol>\n"
-                                       "  <bridge stp='off'>\n"
-                                       "    <interface type='ethernet' name='eth0'>\n"
-                                       "    </interface>\n"
-                                       "  </bridge>\n"
-                                       "</interface>\n";
+const char mt_bridge_eth0_xml[] = "<interface type='bridge' name='br0'>\n"
+                                  "  <start mode='none'/>\n"
+                                  "  <protocol family='ipv4'>\n"
+                                  "    <ip address='192.0.2.1' prefix='24'/>\n"
+                                  "  </protocol>\n"
+                                  "  <bridge stp='off'>\n"
+                                  "    <interface type='ethernet' name='eth0'>\n"
+                                  "    </interface>\n"
+                                  "  </bridge>\n"
+                                  "</interface>\n";
 
 gboolean mt_in_mock(void)
 {

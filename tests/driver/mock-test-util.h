@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 gboolean mt_in_mock(void);
 
 /* br0, static 192.0.2.1/24, start mode none, stp off, with the port eth0. */
-extern const char *const mt_bridge_eth0_xml;
+extern const char mt_bridge_eth0_xml[];
 
 /* The mock's control interface; each fails the test on an error. */
 char *mt_dump_profiles(void);

@@ -116,6 +116,21 @@ static char *other_client_brings_up(const char *ifname, const char *cidr)
     return mt_activate(path);
 }
 
+/* A new device eth9 whose carrier changes before its InterfacesAdded, which is sent after them
+ * (@announce) or never; the driver lists it, inactive. Returns its path. */
+static char *add_eth9_changed_before_added(NmifaceDriverConn *conn, gboolean announce)
+{
+    char *device;
+
+    mt_hold_announcements(TRUE, FALSE);
+    device = mt_add_device("eth9", "ethernet");
+    mt_set_carrier("eth9", FALSE);
+    mt_set_carrier("eth9", TRUE);
+    mt_release_announcements(announce);
+    check_listed(conn, "eth9", FALSE);
+    return device;
+}
+
 /* A device whose own changes reach the driver before its InterfacesAdded does. */
 static void test_props_before_added(void)
 {
@@ -123,12 +138,7 @@ static void test_props_before_added(void)
     g_autofree char *device = NULL;
     g_autofree char *ac = NULL;
 
-    mt_hold_announcements(TRUE, FALSE);
-    device = mt_add_device("eth9", "ethernet");
-    mt_set_carrier("eth9", FALSE);
-    mt_set_carrier("eth9", TRUE);
-    mt_release_announcements(TRUE);
-    check_listed(conn, "eth9", FALSE);
+    device = add_eth9_changed_before_added(conn, TRUE);
 
     /* Fully known: later changes count. */
     ac = other_client_brings_up("eth9", "192.0.2.90/24");
@@ -145,12 +155,7 @@ static void test_props_without_added(void)
     g_autofree char *device = NULL;
     g_autofree char *ac = NULL;
 
-    mt_hold_announcements(TRUE, FALSE);
-    device = mt_add_device("eth9", "ethernet");
-    mt_set_carrier("eth9", FALSE);
-    mt_set_carrier("eth9", TRUE);
-    mt_release_announcements(FALSE);
-    check_listed(conn, "eth9", FALSE);
+    device = add_eth9_changed_before_added(conn, FALSE);
 
     ac = other_client_brings_up("eth9", "192.0.2.90/24");
     g_assert_true(td_becomes_active(conn, "eth9", TRUE, SETTLE_MS));

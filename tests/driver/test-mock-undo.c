@@ -39,17 +39,6 @@ static const char two_ports_changed_xml[] = "<interface type='bridge' name='br0'
                                             "  </bridge>\n"
                                             "</interface>\n";
 
-static const char one_port_xml[] = "<interface type='bridge' name='br0'>\n"
-                                   "  <start mode='none'/>\n"
-                                   "  <protocol family='ipv4'>\n"
-                                   "    <ip address='192.0.2.1' prefix='24'/>\n"
-                                   "  </protocol>\n"
-                                   "  <bridge stp='off'>\n"
-                                   "    <interface type='ethernet' name='eth0'>\n"
-                                   "    </interface>\n"
-                                   "  </bridge>\n"
-                                   "</interface>\n";
-
 /* Ports eth0 and eth1 dropped, eth2 new: Update2 br0, AddConnection2 eth2's port, Delete of
  * eth0's port, Delete of eth1's port. */
 static const char other_port_xml[] = "<interface type='bridge' name='br0'>\n"
@@ -86,8 +75,8 @@ static const UndoCase cases[] = {
     {"third-update", two_ports_xml, FALSE, UNDO_DEFINE, two_ports_changed_xml, "Update2", 3,
      "update profile"},
     /* br0 and eth0's port updated, eth1's port added: the add fails */
-    {"add-after-updates", one_port_xml, FALSE, UNDO_DEFINE, two_ports_xml, "AddConnection2", 1,
-     "add profile"},
+    {"add-after-updates", mt_bridge_eth0_xml, FALSE, UNDO_DEFINE, two_ports_xml, "AddConnection2",
+     1, "add profile"},
     /* eth0's port deleted, eth1's fails: eth0's comes back, eth2's goes, br0 written back */
     {"define-readds-deleted-port", two_ports_xml, FALSE, UNDO_DEFINE, other_port_xml, "Delete", 2,
      "delete profile"},

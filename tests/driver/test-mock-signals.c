@@ -355,6 +355,22 @@ static gpointer xml_in_thread(gpointer data)
     return NULL;
 }
 
+/* Profile @path (eth0, 192.0.2.1) becomes @next, NM's answers to GetSettings are slowed, and
+ * an inactive-XML call starts in a thread; returns once NM has the call's GetSettings. */
+static GThread *xml_call_during_fetch(XmlCall *call, const char *path, NMConnection *next)
+{
+    GThread *thread;
+    guint fetches;
+
+    g_assert_true(xml_has(call->conn, "eth0", VIR_INTERFACE_XML_INACTIVE, "192.0.2.1"));
+    mt_set_delay("GetSettings", 300);
+    mt_update_profile(path, next, NM_SETTINGS_UPDATE2_FLAG_TO_DISK);
+    fetches = mt_call_count("GetSettings");
+    thread = g_thread_new("xml", xml_in_thread, call);
+    g_assert_true(mt_wait_call_count("GetSettings", fetches + 1, SETTLE_MS));
+    return thread;
+}
+
 /* Updated arrives while the GetSettings the previous Updated asked for is on its way. */
 static void test_updated_during_getsettings(void)
 {
@@ -366,14 +382,8 @@ static void test_updated_during_getsettings(void)
     XmlCall call = {conn, NULL, NULL};
     g_autofree char *last = NULL;
     GThread *thread;
-    guint fetches;
 
-    g_assert_true(xml_has(conn, "eth0", VIR_INTERFACE_XML_INACTIVE, "192.0.2.1"));
-    mt_set_delay("GetSettings", 300);
-    mt_update_profile(path, v2, NM_SETTINGS_UPDATE2_FLAG_TO_DISK);
-    fetches = mt_call_count("GetSettings");
-    thread = g_thread_new("xml", xml_in_thread, &call);
-    g_assert_true(mt_wait_call_count("GetSettings", fetches + 1, SETTLE_MS));
+    thread = xml_call_during_fetch(&call, path, v2);
     mt_update_profile(path, v3, NM_SETTINGS_UPDATE2_FLAG_TO_DISK);
     g_thread_join(thread);
     td_assert_no_error(call.error);
@@ -399,14 +409,8 @@ static void test_removed_during_getsettings(void)
     XmlCall call = {conn, NULL, NULL};
     g_autofree char *last = NULL;
     GThread *thread;
-    guint fetches;
 
-    g_assert_true(xml_has(conn, "eth0", VIR_INTERFACE_XML_INACTIVE, "192.0.2.1"));
-    mt_set_delay("GetSettings", 300);
-    mt_update_profile(path, v2, NM_SETTINGS_UPDATE2_FLAG_TO_DISK);
-    fetches = mt_call_count("GetSettings");
-    thread = g_thread_new("xml", xml_in_thread, &call);
-    g_assert_true(mt_wait_call_count("GetSettings", fetches + 1, SETTLE_MS));
+    thread = xml_call_during_fetch(&call, path, v2);
     mt_delete_profile(path);
     g_thread_join(thread);
     /* Either answer is right for a call during which the profile went, but no error. */

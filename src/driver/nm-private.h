@@ -225,6 +225,9 @@ typedef struct {
     NMConnection *connection;
 } NmiProfileCopy;
 NmiProfileCopy *nmi_profile_copy_new(NmiProfile *profile);
+/* The same for a reader: shares the mirror's NMConnection, which nothing changes in place (new
+ * settings build a new one), so it must not be changed either. */
+NmiProfileCopy *nmi_profile_copy_shared(NmiProfile *profile);
 void nmi_profile_copy_free(NmiProfileCopy *copy);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiProfileCopy, nmi_profile_copy_free)
 

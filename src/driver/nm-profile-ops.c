@@ -166,6 +166,15 @@ NmiProfileCopy *nmi_profile_copy_new(NmiProfile *profile)
     return copy;
 }
 
+NmiProfileCopy *nmi_profile_copy_shared(NmiProfile *profile)
+{
+    NmiProfileCopy *copy = g_new0(NmiProfileCopy, 1);
+
+    copy->path = g_strdup(profile->path);
+    copy->connection = g_object_ref(nmi_profile_connection(profile));
+    return copy;
+}
+
 void nmi_profile_copy_free(NmiProfileCopy *copy)
 {
     if (copy == NULL)

@@ -165,14 +165,42 @@ static gboolean profile_index(NmiProfile *profile)
     return TRUE;
 }
 
+/* A dictionary whose entries and their keys are separate GVariants ("tree form"), values left
+ * as they are; floating. libnm looks up every property it knows by name, and in a serialised
+ * dictionary each step of that scan allocates: parsing 1000 profiles took ~100 ms longer. */
+static GVariant *dict_tree(GVariant *dict)
+{
+    GVariantBuilder builder;
+    GVariantIter iter;
+    GVariant *entry;
+
+    g_variant_builder_init(&builder, g_variant_get_type(dict));
+    g_variant_iter_init(&iter, dict);
+    while ((entry = g_variant_iter_next_value(&iter)) != NULL) {
+        g_autoptr(GVariant) key = g_variant_get_child_value(entry, 0);
+        g_autoptr(GVariant) value = g_variant_get_child_value(entry, 1);
+
+        /* A floating inner tree is taken over by its entry. */
+        g_variant_builder_add_value(
+            &builder,
+            g_variant_new_dict_entry(key, g_variant_is_of_type(value, G_VARIANT_TYPE_VARDICT)
+                                              ? dict_tree(value)
+                                              : value));
+        g_variant_unref(entry);
+    }
+    return g_variant_builder_end(&builder);
+}
+
 NMConnection *nmi_profile_connection(NmiProfile *profile)
 {
     g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) tree = NULL;
 
     if (profile->connection != NULL || profile->settings == NULL)
         return profile->connection;
+    tree = g_variant_ref_sink(dict_tree(profile->settings));
     /* Best effort, as libnm parses what NM sends: fails only without a connection setting. */
-    profile->connection = nm_simple_connection_new_from_dbus(profile->settings, &error);
+    profile->connection = nm_simple_connection_new_from_dbus(tree, &error);
     if (profile->connection == NULL) {
         g_warning("cannot parse NetworkManager profile %s: %s", profile->path, error->message);
         profile->connection = nm_simple_connection_new();

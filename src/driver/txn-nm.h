@@ -65,7 +65,8 @@ void nm_txn_active_free(NmTxnActive *active);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmTxnActive, nm_txn_active_free)
 GPtrArray *nm_txn_list_active(NmifaceDriverConn *conn);
 
-/* A copy of every profile NM has now (the mirror changes under D-Bus waits). */
+/* Every profile NM has now, kept apart from the mirror (which changes under D-Bus waits); the
+ * connections are shared with it: read only. */
 typedef struct {
     NmiProfileCopy *copy;
     const char *uuid; /* in copy->connection */

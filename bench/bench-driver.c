@@ -6,6 +6,8 @@
  *   bench-driver list REPS NAME   ListAll (all flags) and LookupByName(NAME)+IsActive, REPS each
  *   bench-driver txn NAME NAME2   Begin, Undefine(NAME), Rollback; then Begin, Undefine, Commit;
  *                                 then Undefine(NAME2) outside a transaction
+ *   bench-driver write REPS       DefineXML of a bridge with two ethernet ports (three profiles),
+ *                                 GetXMLDesc (inactive) of it, Undefine; REPS each, new names
  *
  * Also times org.freedesktop.DBus.Peer.Ping to NM on a separate connection: the cost of one
  * D-Bus round trip, to which a warm read call is compared. Around each timed loop it pings NM at
@@ -147,6 +149,69 @@ static void txn_round(virConnectPtr conn, const char *name, gboolean commit)
            t_undef / 1000, commit ? "Commit" : "Rollback", t_end / 1000);
 }
 
+/* Bridge wbK (static IPv4, stp off) over the ethernet ports wbKa and wbKb: three profiles. */
+static char *bridge_xml(int k)
+{
+    return g_strdup_printf("<interface type='bridge' name='wb%d'>\n"
+                           "  <start mode='none'/>\n"
+                           "  <protocol family='ipv4'>\n"
+                           "    <ip address='198.18.%d.%d' prefix='16'/>\n"
+                           "  </protocol>\n"
+                           "  <bridge stp='off' delay='0'>\n"
+                           "    <interface type='ethernet' name='wb%da'/>\n"
+                           "    <interface type='ethernet' name='wb%db'/>\n"
+                           "  </bridge>\n"
+                           "</interface>\n",
+                           k, k / 250, k % 250 + 1, k, k);
+}
+
+static int bench_write(virConnectPtr conn, int reps)
+{
+    g_autofree double *t_define = g_new0(double, reps);
+    g_autofree double *t_xml = g_new0(double, reps);
+    g_autofree double *t_undefine = g_new0(double, reps);
+    g_autofree virInterfacePtr *defined = g_new0(virInterfacePtr, reps);
+
+    mark("define", "start");
+    for (int i = 0; i < reps; i++) {
+        g_autofree char *xml = bridge_xml(i);
+        double t0 = now_us();
+
+        defined[i] = virInterfaceDefineXML(conn, xml, 0);
+        t_define[i] = now_us() - t0;
+        if (defined[i] == NULL)
+            die_virt("virInterfaceDefineXML");
+    }
+    mark("define", "end");
+    report("DefineXML (3 profiles)", t_define, reps, NULL);
+
+    mark("xmldesc", "start");
+    for (int i = 0; i < reps; i++) {
+        double t0 = now_us();
+        g_autofree char *xml = virInterfaceGetXMLDesc(defined[i], VIR_INTERFACE_XML_INACTIVE);
+
+        t_xml[i] = now_us() - t0;
+        if (xml == NULL)
+            die_virt("virInterfaceGetXMLDesc");
+    }
+    mark("xmldesc", "end");
+    report("GetXMLDesc (inactive)", t_xml, reps, NULL);
+
+    mark("undefine", "start");
+    for (int i = 0; i < reps; i++) {
+        double t0 = now_us();
+        int r = virInterfaceUndefine(defined[i]);
+
+        t_undefine[i] = now_us() - t0;
+        if (r < 0)
+            die_virt("virInterfaceUndefine");
+        virInterfaceFree(defined[i]);
+    }
+    mark("undefine", "end");
+    report("Undefine (3 profiles)", t_undefine, reps, NULL);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
@@ -154,7 +219,7 @@ int main(int argc, char **argv)
     int ret = 0;
 
     if (argc < 3) {
-        fprintf(stderr, "usage: bench-driver list REPS NAME | txn NAME NAME2\n");
+        fprintf(stderr, "usage: bench-driver list REPS NAME | txn NAME NAME2 | write REPS\n");
         return 2;
     }
     if (g_strcmp0(g_getenv("NMIFACE_SANDBOX"), "1") != 0) {
@@ -172,6 +237,8 @@ int main(int argc, char **argv)
 
     if (g_str_equal(argv[1], "list") && argc == 4) {
         ret = bench_list(conn, atoi(argv[2]) > 0 ? atoi(argv[2]) : 20, argv[3]);
+    } else if (g_str_equal(argv[1], "write") && argc == 3) {
+        ret = bench_write(conn, atoi(argv[2]) > 0 ? atoi(argv[2]) : 10);
     } else if (g_str_equal(argv[1], "txn") && argc == 4) {
         double t0;
         virInterfacePtr iface;
@@ -185,7 +252,7 @@ int main(int argc, char **argv)
         virInterfaceFree(iface);
         printf("api  no transaction: Lookup+Undefine %.1f ms\n", (now_us() - t0) / 1000);
     } else {
-        fprintf(stderr, "usage: bench-driver list REPS NAME | txn NAME NAME2\n");
+        fprintf(stderr, "usage: bench-driver list REPS NAME | txn NAME NAME2 | write REPS\n");
         ret = 2;
     }
     virConnectClose(conn);

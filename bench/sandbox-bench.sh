@@ -66,24 +66,64 @@ section_driver() {
     local mon_pid=$!
     sleep 0.5
     "$build/bench/bench-driver" list 20 "b$((n / 2 + 1))"
+    "$build/bench/bench-driver" write 10
     sleep 0.3
     kill "$mon_pid" 2>/dev/null || true
     wait "$mon_pid" 2>/dev/null || true
-    local what
-    for what in listall lookup; do
-        awk -v w="$what" '
+    local what calls
+    for what in listall:20 lookup:20 define:10 xmldesc:10 undefine:10; do
+        calls=${what#*:} what=${what%:*}
+        awk -v w="$what" -v c="$calls" '
             /^method call/ {
                 if (index($0, "path=/bench/mark/" w "/start")) { on = 1; next }
                 if (index($0, "path=/bench/mark/" w "/end")) { on = 0; next }
                 if (on) { n++; k = $0; sub(/.*member=/, "", k); m[k]++ }
             }
             END {
-                printf "D-Bus calls to NM during 20 x %s: %d (%.2f per call):", w, n, n / 20
+                printf "D-Bus calls to NM during %d x %s: %d (%.2f per call):", c, w, n, n / c
                 for (k in m) printf " %s=%d", k, m[k]
                 printf "\n"
             }' "$mon"
     done
     rm -f "$mon" /tmp/bench-runs.$$ /tmp/bench-out.$$ /tmp/bench-time.$$
+    cold_writes
+}
+
+# Cold writes, a fresh process per command: the bridge of bench-driver's write mode (three
+# profiles) defined from an XML file with one `nmiface iface-define`, against the three
+# `nmcli connection add` an admin runs for it; then removed with one `nmiface iface-undefine`
+# against one `nmcli connection delete` of the three.
+cold_writes() {
+    local i t0 t1 xml=/tmp/bench-bridge.$$.xml def=() undef=() add=() del=()
+    for ((i = 0; i < reps; i++)); do
+        printf '%s\n' "<interface type='bridge' name='cb$i'>" "  <start mode='none'/>" \
+            "  <protocol family='ipv4'>" "    <ip address='198.19.0.$((i + 1))' prefix='16'/>" \
+            "  </protocol>" "  <bridge stp='off' delay='0'>" \
+            "    <interface type='ethernet' name='cb${i}a'/>" \
+            "    <interface type='ethernet' name='cb${i}b'/>" "  </bridge>" "</interface>" >"$xml"
+        t0=$(now_ns); "$nmiface" iface-define "$xml" >/dev/null
+        t1=$(now_ns); def+=($(((t1 - t0) / 1000000)))
+        t0=$(now_ns); "$nmiface" iface-undefine "cb$i" >/dev/null
+        t1=$(now_ns); undef+=($(((t1 - t0) / 1000000)))
+        t0=$(now_ns)
+        nmcli connection add type bridge con-name "nb$i" ifname "nb$i" bridge.stp no \
+            bridge.forward-delay 0 ipv4.method manual ipv4.addresses "198.19.1.$((i + 1))/16" \
+            ipv6.method disabled connection.autoconnect no >/dev/null
+        nmcli connection add type ethernet con-name "nb${i}a" ifname "nb${i}a" master "nb$i" \
+            slave-type bridge connection.autoconnect no >/dev/null
+        nmcli connection add type ethernet con-name "nb${i}b" ifname "nb${i}b" master "nb$i" \
+            slave-type bridge connection.autoconnect no >/dev/null
+        t1=$(now_ns); add+=($(((t1 - t0) / 1000000)))
+        t0=$(now_ns); nmcli connection delete "nb$i" "nb${i}a" "nb${i}b" >/dev/null
+        t1=$(now_ns); del+=($(((t1 - t0) / 1000000)))
+    done
+    rm -f "$xml"
+    printf 'cold define   (3 profiles): nmiface iface-define %6s ms  nmcli 3 x connection add %6s ms  runs: %s / %s\n' \
+        "$(printf '%s\n' "${def[@]}" | median)" "$(printf '%s\n' "${add[@]}" | median)" \
+        "${def[*]}" "${add[*]}"
+    printf 'cold undefine (3 profiles): nmiface iface-undefine %4s ms  nmcli connection delete %7s ms  runs: %s / %s\n' \
+        "$(printf '%s\n' "${undef[@]}" | median)" "$(printf '%s\n' "${del[@]}" | median)" \
+        "${undef[*]}" "${del[*]}"
 }
 
 section_txn() {

@@ -355,6 +355,51 @@ static gpointer xml_in_thread(gpointer data)
     return NULL;
 }
 
+/* A profile's MAC (listings keep it until the profile's settings change): another client
+ * changes it, and lookups follow. eth7 has no device, so the MAC comes from the profile. */
+static NMConnection *with_mac(NMConnection *profile, const char *mac)
+{
+    NMConnection *copy = nm_simple_connection_new_clone(profile);
+    NMSettingWired *wired = nm_connection_get_setting_wired(copy);
+
+    if (wired == NULL) {
+        wired = NM_SETTING_WIRED(nm_setting_wired_new());
+        nm_connection_add_setting(copy, NM_SETTING(wired));
+    }
+    g_object_set(wired, NM_SETTING_WIRED_MAC_ADDRESS, mac, NULL);
+    return copy;
+}
+
+static void check_mac_lookup(NmifaceDriverConn *conn, const char *mac, const char *want)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NmifaceIfaceInfo) info = td_driver()->lookup_by_mac(conn, mac, &error);
+
+    if (want == NULL) {
+        g_assert_error(error, NMIFACE_ERROR, VIR_ERR_NO_INTERFACE);
+        return;
+    }
+    td_assert_no_error(error);
+    g_assert_cmpstr(info->name, ==, want);
+}
+
+static void test_profile_mac_changes(void)
+{
+    NmifaceDriverConn *conn = td_open();
+    g_autoptr(NMConnection) base = mt_ethernet_profile("mac7", "eth7", "192.0.2.77/24");
+    g_autoptr(NMConnection) v1 = with_mac(base, "52:54:00:AB:CD:01");
+    g_autoptr(NMConnection) v2 = with_mac(base, "52:54:00:AB:CD:02");
+    g_autofree char *path = mt_add_profile(v1, add_to_disk);
+
+    check_mac_lookup(conn, "52:54:00:ab:cd:01", "eth7");
+    mt_update_profile(path, v2, NM_SETTINGS_UPDATE2_FLAG_TO_DISK);
+    check_mac_lookup(conn, "52:54:00:AB:CD:02", "eth7");
+    check_mac_lookup(conn, "52:54:00:ab:cd:01", NULL);
+    mt_delete_profile(path);
+    check_mac_lookup(conn, "52:54:00:ab:cd:02", NULL);
+    td_driver()->close(conn);
+}
+
 /* Profile @path (eth0, 192.0.2.1) becomes @next, NM's answers to GetSettings are slowed, and
  * an inactive-XML call starts in a thread; returns once NM has the call's GetSettings. */
 static GThread *xml_call_during_fetch(XmlCall *call, const char *path, NMConnection *next)
@@ -438,6 +483,7 @@ int main(int argc, char **argv)
     g_test_add_func("/mock-signals/objects-never-announced", test_objects_never_announced);
     g_test_add_func("/mock-signals/lists-shrink-before-removed", test_lists_shrink_before_removed);
     g_test_add_func("/mock-signals/changes-during-open", test_changes_during_open);
+    g_test_add_func("/mock-signals/profile-mac-changes", test_profile_mac_changes);
     g_test_add_func("/mock-signals/updated-during-getsettings", test_updated_during_getsettings);
     g_test_add_func("/mock-signals/removed-during-getsettings", test_removed_during_getsettings);
     return g_test_run();

@@ -292,6 +292,7 @@ static char *settings_hwaddr(GVariant *settings, const char *setting, const char
 {
     g_autoptr(GVariant) dict = g_variant_lookup_value(settings, setting, G_VARIANT_TYPE_VARDICT);
     g_autoptr(GVariant) bytes = NULL;
+    g_autofree char *text = NULL;
     gsize len = 0;
     const guint8 *data;
 
@@ -302,7 +303,8 @@ static char *settings_hwaddr(GVariant *settings, const char *setting, const char
     data = g_variant_get_fixed_array(bytes, &len, 1);
     if (len != ETH_ALEN)
         return NULL;
-    return g_ascii_strdown(nm_utils_hwaddr_ntoa(data, len), -1);
+    text = nm_utils_hwaddr_ntoa(data, len);
+    return g_ascii_strdown(text, -1);
 }
 
 /* Read from the D-Bus settings: a listing of inactive profiles builds no NMConnection. */

@@ -143,7 +143,7 @@ gboolean nmi_sync(NmifaceDriverConn *conn, GError **error);
 void nmi_profiles_queue_fetch(NmifaceDriverConn *conn, const char *path);
 void nmi_profiles_forget(NmifaceDriverConn *conn, const char *path);
 /* Every fetch queued so far (settings and objects) has arrived. */
-gboolean nmi_profiles_wait_fetched(NmifaceDriverConn *conn, gint64 deadline, GError **error);
+gboolean nmi_fetches_wait(NmifaceDriverConn *conn, gint64 deadline, GError **error);
 /* Fetch all properties of @iface on @path (GetAll) unless the mirror has them or a fetch is
  * pending; signals keep them current afterwards. @iface must be a static string. */
 void nmi_objects_queue_fetch(NmifaceDriverConn *conn, const char *path, const char *iface);

@@ -65,13 +65,17 @@ static void record(NmiUndoLog *log, UndoKind kind, const char *path, NMConnectio
     g_ptr_array_add(log->steps, step);
 }
 
-/* Whether the profile lives in memory only, so that its undo puts it back there. */
-static gboolean profile_unsaved(NmifaceDriverConn *conn, const char *path, gboolean *unsaved,
-                                GError **error)
+/* Whether the profile lives in memory only, so that its undo puts it back there; without an
+ * undo log nobody asks, and no properties are fetched. */
+static gboolean profile_unsaved(NmifaceDriverConn *conn, const NmiUndoLog *log, const char *path,
+                                gboolean *unsaved, GError **error)
 {
     const char *paths[] = {path, NULL};
     guint32 flags;
 
+    *unsaved = FALSE;
+    if (log == NULL)
+        return TRUE;
     if (!nmi_profiles_require_props(conn, paths, error))
         return FALSE;
     flags = nmi_object_get_u(conn, path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "Flags", 0);
@@ -190,7 +194,7 @@ gboolean nmi_profile_update(NmifaceDriverConn *conn, const NmiProfileCopy *befor
 {
     gboolean was_unsaved;
 
-    if (!profile_unsaved(conn, before->path, &was_unsaved, error) ||
+    if (!profile_unsaved(conn, log, before->path, &was_unsaved, error) ||
         !update_raw(conn, before->path, connection, before->connection, flags, error))
         return FALSE;
     record(log, UNDO_RESTORE_UPDATED, before->path, before->connection, was_unsaved);
@@ -202,7 +206,7 @@ gboolean nmi_profile_delete(NmifaceDriverConn *conn, const NmiProfileCopy *befor
 {
     gboolean was_unsaved;
 
-    if (!profile_unsaved(conn, before->path, &was_unsaved, error) ||
+    if (!profile_unsaved(conn, log, before->path, &was_unsaved, error) ||
         !delete_raw(conn, before->path, before->connection, error))
         return FALSE;
     record(log, UNDO_READD_DELETED, before->path, before->connection, was_unsaved);

@@ -231,7 +231,9 @@ static void add_object(NmifaceDriverConn *conn, const char *path, GVariant *ifac
     g_variant_iter_init(&iter, ifaces);
     while (g_variant_iter_next(&iter, "{&s@a{sv}}", &iface, &props)) {
         nmi_object_set_iface(obj, iface, props);
-        if (g_str_equal(iface, NM_DBUS_INTERFACE_SETTINGS_CONNECTION))
+        /* NM lists a new profile in Settings.Connections first, which already fetched it. */
+        if (g_str_equal(iface, NM_DBUS_INTERFACE_SETTINGS_CONNECTION) &&
+            !g_hash_table_contains(conn->profiles, path))
             nmi_profiles_queue_fetch(conn, path);
         g_variant_unref(props);
     }
@@ -417,7 +419,7 @@ gboolean nmi_session_load(NmifaceDriverConn *conn, gint64 deadline, GError **err
     conn->serial++;
     nmi_objects_queue_fetch(conn, NMI_NM_PATH, NM_DBUS_INTERFACE);
     nmi_objects_queue_fetch(conn, NMI_NM_SETTINGS_PATH, NM_DBUS_INTERFACE_SETTINGS);
-    if (!nmi_profiles_wait_fetched(conn, deadline, error))
+    if (!nmi_fetches_wait(conn, deadline, error))
         return FALSE;
     if (!nmi_object_has_iface(conn, NMI_NM_PATH, NM_DBUS_INTERFACE) ||
         !nmi_object_has_iface(conn, NMI_NM_SETTINGS_PATH, NM_DBUS_INTERFACE_SETTINGS)) {

@@ -404,14 +404,14 @@ static gboolean all_fetched(NmifaceDriverConn *conn, gpointer data)
            !conn->fetch_retry_scheduled;
 }
 
-gboolean nmi_profiles_wait_fetched(NmifaceDriverConn *conn, gint64 deadline, GError **error)
+gboolean nmi_fetches_wait(NmifaceDriverConn *conn, gint64 deadline, GError **error)
 {
     GHashTableIter iter;
     NmiProfile *profile;
     guint missing = 0;
 
-    if (!nmi_session_wait(conn, all_fetched, NULL, deadline, "send the settings of its profiles",
-                          error))
+    if (!nmi_session_wait(conn, all_fetched, NULL, deadline,
+                          "send the profiles and properties the driver asked for", error))
         return FALSE;
     if (conn->fetch_error != NULL) {
         g_propagate_error(error, g_steal_pointer(&conn->fetch_error));
@@ -429,21 +429,45 @@ gboolean nmi_profiles_wait_fetched(NmifaceDriverConn *conn, gint64 deadline, GEr
     return TRUE;
 }
 
+static gboolean props_arrived(NmifaceDriverConn *conn, gpointer data)
+{
+    const char *const *paths = data;
+
+    for (guint i = 0; paths[i] != NULL; i++) {
+        g_autofree char *key = props_key(NM_DBUS_INTERFACE_SETTINGS_CONNECTION, paths[i]);
+
+        if (g_hash_table_contains(conn->props_pending, key))
+            return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean nmi_profiles_require_props(NmifaceDriverConn *conn, const char *const *paths,
                                     GError **error)
 {
     GHashTableIter iter;
     NmiProfile *profile;
 
-    if (paths != NULL) {
-        for (guint i = 0; paths[i] != NULL; i++)
-            nmi_objects_queue_fetch(conn, paths[i], NM_DBUS_INTERFACE_SETTINGS_CONNECTION);
-    } else {
+    if (paths == NULL) {
         g_hash_table_iter_init(&iter, conn->profiles);
         while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
             nmi_objects_queue_fetch(conn, profile->path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION);
+        return nmi_fetches_wait(conn, nmi_session_deadline(conn), error);
     }
-    return nmi_profiles_wait_fetched(conn, nmi_session_deadline(conn), error);
+    /* Only these: a write must not wait for (or fail on) fetches of unrelated profiles. */
+    for (guint i = 0; paths[i] != NULL; i++)
+        nmi_objects_queue_fetch(conn, paths[i], NM_DBUS_INTERFACE_SETTINGS_CONNECTION);
+    if (!nmi_session_wait(conn, props_arrived, (gpointer)paths, nmi_session_deadline(conn),
+                          "send the properties of a profile", error))
+        return FALSE;
+    for (guint i = 0; paths[i] != NULL; i++)
+        if (g_hash_table_contains(conn->profiles, paths[i]) &&
+            !nmi_object_has_iface(conn, paths[i], NM_DBUS_INTERFACE_SETTINGS_CONNECTION)) {
+            g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
+                        "cannot read the properties of NetworkManager profile %s", paths[i]);
+            return FALSE;
+        }
+    return TRUE;
 }
 
 static gboolean sync_once(NmifaceDriverConn *conn, gint64 deadline, GError **error)
@@ -472,7 +496,7 @@ static gboolean sync_once(NmifaceDriverConn *conn, gint64 deadline, GError **err
         nmi_fetch_free(fetch);
     }
     pump(conn);
-    return nmi_profiles_wait_fetched(conn, deadline, error);
+    return nmi_fetches_wait(conn, deadline, error);
 }
 
 gboolean nmi_sync(NmifaceDriverConn *conn, GError **error)

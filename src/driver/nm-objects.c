@@ -45,8 +45,8 @@ void nmi_object_set_iface(NmiObject *obj, const char *iface, GVariant *props)
     g_hash_table_insert(obj->ifaces, g_strdup(iface), table);
 }
 
-/* Changes to an interface the mirror does not fully know are dropped: either nobody follows
- * it, or its GetAll reply, which comes later, holds them. */
+/* Changes to an interface the mirror does not fully know are dropped: its GetAll reply, which
+ * comes later, holds them, or nobody asked for it. */
 gboolean nmi_object_update_props(NmiObject *obj, const char *iface, GVariant *changed,
                                  const char *const *invalidated)
 {

@@ -6,7 +6,7 @@
  * realized devices and their IP configurations, the active connections, and the properties of
  * the profiles it was asked about or that are active), each fetched with Properties.GetAll and
  * kept current by InterfacesAdded/Removed and PropertiesChanged, and of every profile's
- * settings (ListConnections, then GetSettings in bounded batches). ObjectManager's
+ * settings (the Settings.Connections list, then GetSettings in bounded batches). ObjectManager's
  * GetManagedObjects is not used: NM exports a placeholder device for every software profile, so
  * its reply grows with the profiles and costs more than the settings themselves. NMClient is
  * not used either: it cannot tell whether a profile's settings are still being fetched after a
@@ -29,7 +29,8 @@ G_BEGIN_DECLS
 #define NMI_NM_SETTINGS_PATH "/org/freedesktop/NetworkManager/Settings"
 
 #define NMI_DEFAULT_TIMEOUT_MS 25000
-/* GetSettings calls in flight at once; shrinks when the bus refuses more pending replies. */
+/* GetSettings and GetAll calls in flight at once; shrinks when the bus refuses more pending
+ * replies. */
 #define NMI_DEFAULT_MAX_PENDING 24
 
 /* One exported NM object: interface name -> (property name -> GVariant). An interface is in

@@ -219,6 +219,15 @@ gboolean nmi_undo_log_rollback(NmifaceDriverConn *conn, NmiUndoLog *log, GError 
 void nmi_undo_log_fail(NmifaceDriverConn *conn, NmiUndoLog *log, GError *failure, const char *verb,
                        const char *name, GError **error);
 
+/* ---- stored secrets (nm-secrets.c) ---- */
+/* The names of @connection's settings that hold secrets NM stores itself (secret flags
+ * neither AGENT_OWNED nor NOT_SAVED), which GetSettings leaves out; NULL when there are none. */
+GPtrArray *nmi_secret_settings(NMConnection *connection);
+/* Asks NM for the stored secrets of @settings (names) of the profile at @path and puts them
+ * into @connection. One GetSecrets per setting; a setting without stored secrets is fine. */
+gboolean nmi_merge_secrets(NmifaceDriverConn *conn, const char *path, NMConnection *connection,
+                           GPtrArray *settings, GError **error);
+
 /* A profile as it was when a write began: the mirror may change under a call (its entries are
  * refetched or freed as NM's signals arrive), so writers work on copies. */
 typedef struct {

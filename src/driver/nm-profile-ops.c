@@ -204,12 +204,25 @@ gboolean nmi_profile_update(NmifaceDriverConn *conn, const NmiProfileCopy *befor
 gboolean nmi_profile_delete(NmifaceDriverConn *conn, const NmiProfileCopy *before, NmiUndoLog *log,
                             GError **error)
 {
+    g_autoptr(NMConnection) whole = NULL;
     gboolean was_unsaved;
 
+    /* Re-adding a deleted profile needs the secrets GetSettings left out, read before the
+     * delete; an update's undo keeps them without (NM merges stored ones into it). */
+    if (log != NULL) {
+        g_autoptr(GPtrArray) secret_settings = nmi_secret_settings(before->connection);
+
+        if (secret_settings != NULL) {
+            whole = nm_simple_connection_new_clone(before->connection);
+            if (!nmi_merge_secrets(conn, before->path, whole, secret_settings, error))
+                return FALSE;
+        }
+    }
     if (!profile_unsaved(conn, log, before->path, &was_unsaved, error) ||
         !delete_raw(conn, before->path, before->connection, error))
         return FALSE;
-    record(log, UNDO_READD_DELETED, before->path, before->connection, was_unsaved);
+    record(log, UNDO_READD_DELETED, before->path, whole != NULL ? whole : before->connection,
+           was_unsaved);
     return TRUE;
 }
 

@@ -139,167 +139,6 @@ NmTxnCurrent *nm_txn_current_find(GPtrArray *current, const char *uuid)
     return NULL;
 }
 
-/* ---- secrets ---------------------------------------------------------------------------- */
-
-/* NM answers GetSecrets with this when it stores no secret of the setting (and no secret agent
- * of the caller has one): nothing to keep, not a failure. */
-#define NM_TXN_NO_SECRETS_ERROR "org.freedesktop.NetworkManager.AgentManager.NoSecrets"
-
-/* A secret NM keeps itself, in the profile's storage: neither agent-owned nor never saved. */
-static gboolean stored_by_nm(NMSettingSecretFlags flags)
-{
-    return (flags & (NM_SETTING_SECRET_FLAG_AGENT_OWNED | NM_SETTING_SECRET_FLAG_NOT_SAVED)) == 0;
-}
-
-/* The names of the secret properties (NM_SETTING_PARAM_SECRET) of @setting's class,
- * NULL-terminated and mostly empty. Listed once per class: listing a class's properties at
- * every call cost ~20 ms per Begin at 1000 bridge profiles, more than the rest of the check. */
-static const char *const *secret_properties(NMSetting *setting)
-{
-    G_LOCK_DEFINE_STATIC(secret_properties);
-    static GHashTable *by_type; /* GType -> char ** (interned names); lives with the process */
-    gpointer type = GSIZE_TO_POINTER(G_OBJECT_TYPE(setting));
-    const char *const *names;
-
-    G_LOCK(secret_properties);
-    if (by_type == NULL)
-        by_type = g_hash_table_new(g_direct_hash, g_direct_equal);
-    names = g_hash_table_lookup(by_type, type);
-    if (names == NULL) {
-        guint n = 0;
-        g_autofree GParamSpec **specs =
-            g_object_class_list_properties(G_OBJECT_GET_CLASS(setting), &n);
-        GPtrArray *found = g_ptr_array_new();
-
-        for (guint i = 0; i < n; i++)
-            if ((specs[i]->flags & NM_SETTING_PARAM_SECRET) != 0)
-                g_ptr_array_add(found, (gpointer)g_intern_string(specs[i]->name));
-        g_ptr_array_add(found, NULL);
-        names = (const char *const *)g_ptr_array_free(found, FALSE);
-        g_hash_table_insert(by_type, type, (gpointer)names);
-    }
-    G_UNLOCK(secret_properties);
-    return names;
-}
-
-static gboolean setting_has_stored_secrets(NMSetting *setting)
-{
-    const char *const *names = secret_properties(setting);
-
-    for (guint i = 0; names[i] != NULL; i++) {
-        NMSettingSecretFlags flags = NM_SETTING_SECRET_FLAG_NONE;
-
-        /* Flags that cannot be read (a VPN's dictionary of secrets) may hide stored ones. */
-        if (!nm_setting_get_secret_flags(setting, names[i], &flags, NULL) || stored_by_nm(flags))
-            return TRUE;
-    }
-    return FALSE;
-}
-
-GPtrArray *nm_txn_secret_settings(NMConnection *connection)
-{
-    guint n = 0;
-    g_autofree NMSetting **settings = nm_connection_get_settings(connection, &n);
-    g_autoptr(GPtrArray) names = g_ptr_array_new();
-
-    for (guint i = 0; i < n; i++)
-        if (setting_has_stored_secrets(settings[i]))
-            g_ptr_array_add(names, (gpointer)nm_setting_get_name(settings[i]));
-    return names->len > 0 ? g_steal_pointer(&names) : NULL;
-}
-
-typedef struct {
-    gboolean done;
-    gboolean abandoned;
-    GVariant *reply;
-    GError *error;
-} SecretsCall;
-
-static void secrets_call_free(SecretsCall *call)
-{
-    g_clear_pointer(&call->reply, g_variant_unref);
-    g_clear_error(&call->error);
-    g_free(call);
-}
-
-static void secrets_call_done(GObject *source, GAsyncResult *res, gpointer data)
-{
-    SecretsCall *call = data;
-
-    call->reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &call->error);
-    call->done = TRUE;
-    if (call->abandoned)
-        secrets_call_free(call);
-}
-
-static gboolean secrets_call_is_done(NmifaceDriverConn *conn, gpointer data)
-{
-    return ((SecretsCall *)data)->done;
-}
-
-/* GetSecrets(@setting) of the profile at @path: a{sa{sv}}, or NULL; NULL without error when NM
- * stores none. Not nmi_session_call(): it maps D-Bus errors to virErrorNumbers, and the error
- * name that tells "none stored" from a failure would be lost. @what names the call in errors. */
-static GVariant *get_secrets(NmifaceDriverConn *conn, const char *path, const char *setting,
-                             const char *what, GError **error)
-{
-    gint64 deadline = nmi_session_deadline(conn);
-    gint64 remaining_ms = (deadline - g_get_monotonic_time()) / 1000;
-    SecretsCall *call;
-    g_autofree char *remote = NULL;
-    GVariant *secrets;
-
-    if (conn->nm_owner == NULL) {
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
-                    "NetworkManager is not running, cannot %s", what);
-        return NULL;
-    }
-    call = g_new0(SecretsCall, 1);
-    g_dbus_connection_call(conn->bus, NMI_NM_BUS_NAME, path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION,
-                           "GetSecrets", g_variant_new("(s)", setting),
-                           G_VARIANT_TYPE("(a{sa{sv}})"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
-                           (int)CLAMP(remaining_ms, 1, G_MAXINT), NULL, secrets_call_done, call);
-    if (!nmi_session_wait(conn, secrets_call_is_done, call, deadline, what, error)) {
-        call->abandoned = TRUE; /* freed when the reply (or GDBus's timeout) comes */
-        return NULL;
-    }
-    if (call->error != NULL) {
-        remote = g_dbus_error_get_remote_error(call->error);
-        if (g_strcmp0(remote, NM_TXN_NO_SECRETS_ERROR) != 0)
-            nmi_error_from_dbus(error, call->error, what);
-        secrets_call_free(call);
-        return NULL;
-    }
-    secrets = g_variant_get_child_value(call->reply, 0);
-    secrets_call_free(call);
-    return secrets;
-}
-
-gboolean nm_txn_merge_secrets(NmifaceDriverConn *conn, const char *path, NMConnection *connection,
-                              GPtrArray *settings, GError **error)
-{
-    for (guint i = 0; i < settings->len; i++) {
-        const char *setting = settings->pdata[i];
-        g_autofree char *what = g_strdup_printf("read the %s secrets of profile '%s'", setting,
-                                                nm_connection_get_id(connection));
-        g_autoptr(GError) local = NULL;
-        g_autoptr(GVariant) secrets = get_secrets(conn, path, setting, what, &local);
-
-        if (local != NULL) {
-            g_propagate_error(error, g_steal_pointer(&local));
-            return FALSE;
-        }
-        if (secrets != NULL &&
-            !nm_connection_update_secrets(connection, setting, secrets, &local)) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR,
-                        "the %s secrets of profile '%s' do not apply: %s", setting,
-                        nm_connection_get_id(connection), local->message);
-            return FALSE;
-        }
-    }
-    return TRUE;
-}
-
 /* A profile of the restore point whose stored secrets are read once the walk over the mirror
  * is over: a D-Bus wait can change the mirror under the walk. */
 typedef struct {
@@ -322,7 +161,7 @@ static gboolean read_secrets(NmifaceDriverConn *conn, GPtrArray *to_read, GError
         SecretsToRead *s = to_read->pdata[i];
         char *keyfile;
 
-        if (!nm_txn_merge_secrets(conn, s->copy->path, s->copy->connection, s->settings, error))
+        if (!nmi_merge_secrets(conn, s->copy->path, s->copy->connection, s->settings, error))
             return FALSE;
         keyfile = nmi_profile_to_keyfile(s->copy->connection, error);
         if (keyfile == NULL)
@@ -418,7 +257,7 @@ gboolean nm_txn_capture(NmifaceDriverConn *conn, NmiTxnJournal *journal, GError 
         }
         g_ptr_array_add(journal->profiles, p);
         /* Profiles without such settings (bridges, ...) cost no D-Bus call. */
-        secret_settings = nm_txn_secret_settings(nmi_profile_connection(profile));
+        secret_settings = nmi_secret_settings(nmi_profile_connection(profile));
         if (secret_settings != NULL) {
             SecretsToRead *s = g_new0(SecretsToRead, 1);
 

@@ -79,14 +79,6 @@ void nm_txn_current_free(NmTxnCurrent *current);
 GPtrArray *nm_txn_list_profiles(NmifaceDriverConn *conn, GError **error);
 NmTxnCurrent *nm_txn_current_find(GPtrArray *current, const char *uuid);
 
-/* The names of @connection's settings that hold secrets NM stores itself (secret flags
- * neither AGENT_OWNED nor NOT_SAVED), which GetSettings leaves out; NULL when there are none. */
-GPtrArray *nm_txn_secret_settings(NMConnection *connection);
-/* Asks NM for the stored secrets of @settings (names) of the profile at @path and puts them
- * into @connection. One GetSecrets per setting; a setting without stored secrets is fine. */
-gboolean nm_txn_merge_secrets(NmifaceDriverConn *conn, const char *path, NMConnection *connection,
-                              GPtrArray *settings, GError **error);
-
 /* A profile's settings from the journal's keyfile text (secrets included). */
 NMConnection *nm_txn_profile_settings(const NmiTxnProfile *profile, GError **error);
 /* Settings from keyfile @data (@length -1: NUL-terminated), normalized; a GKeyFile or keyfile

@@ -91,14 +91,14 @@ static gboolean same_storage(const NmiTxnProfile *p, const NmTxnCurrent *c)
 static gboolean same_secrets(NmifaceDriverConn *conn, const Restore *r, const NmTxnCurrent *c,
                              gboolean *same, GError **error)
 {
-    g_autoptr(GPtrArray) names = nm_txn_secret_settings(r->settings);
+    g_autoptr(GPtrArray) names = nmi_secret_settings(r->settings);
     g_autoptr(NMConnection) now = NULL;
 
     *same = TRUE;
     if (names == NULL)
         return TRUE;
     now = nm_simple_connection_new_clone(c->copy->connection);
-    if (!nm_txn_merge_secrets(conn, c->copy->path, now, names, error))
+    if (!nmi_merge_secrets(conn, c->copy->path, now, names, error))
         return FALSE;
     *same = nm_connection_compare(now, r->settings, NM_SETTING_COMPARE_FLAG_IGNORE_TIMESTAMP);
     return TRUE;
@@ -130,7 +130,7 @@ static gboolean has_secret_values(NMConnection *connection)
 static gboolean clear_added_secrets(NmifaceDriverConn *conn, const Restore *r,
                                     const NmTxnCurrent *c, GError **error)
 {
-    g_autoptr(GPtrArray) names = nm_txn_secret_settings(r->settings);
+    g_autoptr(GPtrArray) names = nmi_secret_settings(r->settings);
     g_autoptr(GVariant) reply = NULL;
     g_autofree char *what = NULL;
 

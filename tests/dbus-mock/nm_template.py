@@ -1872,10 +1872,12 @@ class Mock:
 
     def dump_profiles(self):
         '''Every profile (and tombstone) as text, sorted by UUID, without object paths: what a
-        client can tell about it (settings, Flags, Filename) plus where it is stored.'''
+        client can tell about it (settings with secrets, Flags, Filename) plus where it is
+        stored.'''
         lines = []
         for p in sorted(self.profiles, key=lambda x: x.uuid):
-            flags = NM.ConnectionSerializationFlags.NO_SECRETS
+            # with secrets: a profile must come back with its passwords too
+            flags = NM.ConnectionSerializationFlags.ALL
             lines.append(f'profile {p.uuid} id={p.conn.get_id()!r} flags=0x{p.flags():x} '
                          f'filename={p.filename or "-"}')
             lines.append(f'  etc={p.disk["filename"] if p.disk else "-"} run={p.run_file or "-"}'

@@ -227,6 +227,18 @@ void mt_delete_profile(const char *path)
     g_variant_unref(nm_call(path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "Delete", NULL, NULL));
 }
 
+NMConnection *mt_profile_settings(const char *path)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) reply =
+        nm_call(path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "GetSettings", NULL, "(a{sa{sv}})");
+    g_autoptr(GVariant) settings = g_variant_get_child_value(reply, 0);
+    NMConnection *profile = nm_simple_connection_new_from_dbus(settings, &error);
+
+    mt_check(profile != NULL, error);
+    return profile;
+}
+
 char *mt_profile_path(const char *uuid)
 {
     g_autoptr(GVariant) reply = nm_call(NM_DBUS_PATH_SETTINGS, NM_DBUS_INTERFACE_SETTINGS,

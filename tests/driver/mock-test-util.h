@@ -41,6 +41,8 @@ char *mt_add_profile(NMConnection *profile, guint32 add2_flags);
 void mt_update_profile(const char *path, NMConnection *profile, guint32 update2_flags);
 void mt_delete_profile(const char *path);
 char *mt_profile_path(const char *uuid);
+/* The profile's settings as GetSettings returns them (no secrets). */
+NMConnection *mt_profile_settings(const char *path);
 /* ActivateConnection(@profile_path, "/" = NM picks the device); returns the active connection. */
 char *mt_activate(const char *profile_path);
 char *mt_device_path(const char *ifname);

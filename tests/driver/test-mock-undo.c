@@ -57,10 +57,16 @@ typedef enum {
     UNDO_UNDEFINE,
 } UndoOp;
 
+typedef enum {
+    PORTS_AS_DEFINED,
+    PORTS_IN_MEMORY,    /* the port profiles live in /run only (IN_MEMORY_ONLY) */
+    PORTS_WITH_SECRETS, /* the port profiles hold an 802.1X password NM stores */
+} PortSetup;
+
 typedef struct {
     const char *name;
-    const char *start_xml;    /* defined first */
-    gboolean ports_in_memory; /* the port profiles live in /run only (IN_MEMORY_ONLY) */
+    const char *start_xml; /* defined first */
+    PortSetup ports;
     UndoOp op;
     const char *xml;           /* UNDO_DEFINE: what is defined */
     const char *method;        /* the write that fails */
@@ -70,29 +76,33 @@ typedef struct {
 
 static const UndoCase cases[] = {
     /* the first Update2 (br0) goes through; the second (eth0's port) fails */
-    {"second-update", two_ports_xml, FALSE, UNDO_DEFINE, two_ports_changed_xml, "Update2", 2,
-     "update profile"},
-    {"third-update", two_ports_xml, FALSE, UNDO_DEFINE, two_ports_changed_xml, "Update2", 3,
-     "update profile"},
+    {"second-update", two_ports_xml, PORTS_AS_DEFINED, UNDO_DEFINE, two_ports_changed_xml,
+     "Update2", 2, "update profile"},
+    {"third-update", two_ports_xml, PORTS_AS_DEFINED, UNDO_DEFINE, two_ports_changed_xml, "Update2",
+     3, "update profile"},
     /* br0 and eth0's port updated, eth1's port added: the add fails */
-    {"add-after-updates", mt_bridge_eth0_xml, FALSE, UNDO_DEFINE, two_ports_xml, "AddConnection2",
-     1, "add profile"},
+    {"add-after-updates", mt_bridge_eth0_xml, PORTS_AS_DEFINED, UNDO_DEFINE, two_ports_xml,
+     "AddConnection2", 1, "add profile"},
     /* eth0's port deleted, eth1's fails: eth0's comes back, eth2's goes, br0 written back */
-    {"define-readds-deleted-port", two_ports_xml, FALSE, UNDO_DEFINE, other_port_xml, "Delete", 2,
-     "delete profile"},
-    {"define-readds-ports-in-memory", two_ports_xml, TRUE, UNDO_DEFINE, other_port_xml, "Delete", 2,
-     "delete profile"},
+    {"define-readds-deleted-port", two_ports_xml, PORTS_AS_DEFINED, UNDO_DEFINE, other_port_xml,
+     "Delete", 2, "delete profile"},
+    {"define-readds-ports-in-memory", two_ports_xml, PORTS_IN_MEMORY, UNDO_DEFINE, other_port_xml,
+     "Delete", 2, "delete profile"},
     /* undefine deletes br0, then its ports */
-    {"undefine-readds-top", two_ports_xml, FALSE, UNDO_UNDEFINE, NULL, "Delete", 2,
+    {"undefine-readds-top", two_ports_xml, PORTS_AS_DEFINED, UNDO_UNDEFINE, NULL, "Delete", 2,
      "delete profile"},
-    {"undefine-readds-top-and-port", two_ports_xml, FALSE, UNDO_UNDEFINE, NULL, "Delete", 3,
-     "delete profile"},
-    {"undefine-readds-ports-in-memory", two_ports_xml, TRUE, UNDO_UNDEFINE, NULL, "Delete", 3,
-     "delete profile"},
+    {"undefine-readds-top-and-port", two_ports_xml, PORTS_AS_DEFINED, UNDO_UNDEFINE, NULL, "Delete",
+     3, "delete profile"},
+    {"undefine-readds-ports-in-memory", two_ports_xml, PORTS_IN_MEMORY, UNDO_UNDEFINE, NULL,
+     "Delete", 3, "delete profile"},
+    /* eth0's port comes back with its password, which GetSettings does not return */
+    {"undefine-readds-port-secrets", two_ports_xml, PORTS_WITH_SECRETS, UNDO_UNDEFINE, NULL,
+     "Delete", 3, "delete profile"},
 };
 
-/* The port profiles move to /run (whichever the undo re-adds must go back there, not to /etc). */
-static void move_ports_to_memory(void)
+/* Each port profile is moved to /run (whichever the undo re-adds must go back there, not to
+ * /etc), or given a stored 802.1X password (the re-added one must have it again). */
+static void set_up_ports(PortSetup setup)
 {
     g_autofree char *dump = mt_dump_profiles();
     g_auto(GStrv) lines = g_strsplit(dump, "\n", -1);
@@ -106,7 +116,18 @@ static void move_ports_to_memory(void)
             continue;
         uuid = g_strndup(lines[i] + strlen("profile "), 36);
         path = mt_profile_path(uuid);
-        mt_update_profile(path, NULL, NM_SETTINGS_UPDATE2_FLAG_IN_MEMORY_ONLY);
+        if (setup == PORTS_IN_MEMORY) {
+            mt_update_profile(path, NULL, NM_SETTINGS_UPDATE2_FLAG_IN_MEMORY_ONLY);
+        } else {
+            g_autoptr(NMConnection) profile = mt_profile_settings(path);
+            NMSetting8021x *dot1x = NM_SETTING_802_1X(nm_setting_802_1x_new());
+
+            nm_setting_802_1x_add_eap_method(dot1x, "md5");
+            g_object_set(dot1x, NM_SETTING_802_1X_IDENTITY, "port", NM_SETTING_802_1X_PASSWORD,
+                         "undo-secret", NULL);
+            nm_connection_add_setting(profile, NM_SETTING(dot1x));
+            mt_update_profile(path, profile, NM_SETTINGS_UPDATE2_FLAG_TO_DISK);
+        }
         moved++;
     }
     g_assert_cmpuint(moved, ==, 2);
@@ -135,8 +156,8 @@ static void test_undo(gconstpointer data)
     g_autofree char *after_names = NULL;
     g_autoptr(GError) error = NULL;
 
-    if (c->ports_in_memory)
-        move_ports_to_memory();
+    if (c->ports != PORTS_AS_DEFINED)
+        set_up_ports(c->ports);
     before_dump = mt_dump_profiles();
     before_xml = td_inactive_xml(conn, "br0");
     before_names = td_list_names(conn, 0);

@@ -265,8 +265,8 @@ static gboolean validate_protocols(const NmiIfaceDef *def, GError **error)
             }
             if (ip->prefix < -1 || ip->prefix > max_prefix) {
                 g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,
-                            "invalid %s prefix '%d' in <ip prefix=''>: must be 0..%d", family,
-                            ip->prefix, max_prefix);
+                            "invalid %s prefix '%d' in <ip prefix=''>: must be 0..%d",
+                            proto->is_ipv6 ? "IPv6" : "IPv4", ip->prefix, max_prefix);
                 return FALSE;
             }
             /* An address given twice means nothing more than once, and NetworkManager

@@ -109,11 +109,11 @@ static void test_addresses(void)
     expect_valid(def);
 
     g_ptr_array_add(v4->ips, nmi_ip_addr_new("192.0.2.2", 33));
-    expect_invalid(def, "invalid ipv4 prefix '33' in <ip prefix=''>: must be 0..32");
+    expect_invalid(def, "invalid IPv4 prefix '33' in <ip prefix=''>: must be 0..32");
     g_ptr_array_remove_index(v4->ips, 1);
 
     g_ptr_array_add(v6->ips, nmi_ip_addr_new("2001:db8::1", 129));
-    expect_invalid(def, "invalid ipv6 prefix '129' in <ip prefix=''>: must be 0..128");
+    expect_invalid(def, "invalid IPv6 prefix '129' in <ip prefix=''>: must be 0..128");
     g_ptr_array_remove_index(v6->ips, 1);
 
     g_ptr_array_add(v4->ips, nmi_ip_addr_new("2001:db8::1", -1));

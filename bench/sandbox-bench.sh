@@ -65,13 +65,15 @@ section_driver() {
         >"$mon" 2>/dev/null &
     local mon_pid=$!
     sleep 0.5
-    "$build/bench/bench-driver" list 20 "b$((n / 2 + 1))"
-    "$build/bench/bench-driver" write 10
+    local list_reps=20 write_reps=10
+    "$build/bench/bench-driver" list "$list_reps" "b$((n / 2 + 1))"
+    "$build/bench/bench-driver" write "$write_reps"
     sleep 0.3
     kill "$mon_pid" 2>/dev/null || true
     wait "$mon_pid" 2>/dev/null || true
     local what calls
-    for what in listall:20 lookup:20 define:10 xmldesc:10 undefine:10; do
+    for what in listall:$list_reps lookup:$list_reps define:$write_reps xmldesc:$write_reps \
+        undefine:$write_reps; do
         calls=${what#*:} what=${what%:*}
         awk -v w="$what" -v c="$calls" '
             /^method call/ {

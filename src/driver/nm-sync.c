@@ -404,15 +404,48 @@ static gboolean all_fetched(NmifaceDriverConn *conn, gpointer data)
            !conn->fetch_retry_scheduled;
 }
 
+/* Says what NM still owes when a wait times out: the settings the caller usually waits for,
+ * whichever of the two timeouts (the call's or the wait's) fires first. */
+static void describe_outstanding(NmifaceDriverConn *conn, GError **error)
+{
+    GHashTableIter iter;
+    NmiProfile *profile;
+    guint settings = 0;
+    guint objects;
+
+    g_hash_table_iter_init(&iter, conn->profiles);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
+        if (profile->in_flight || profile->queued)
+            settings++;
+    objects = g_hash_table_size(conn->props_pending);
+    if (objects == 0)
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_TIMEOUT,
+                    "timed out after %u ms waiting for NetworkManager to send the settings of %u "
+                    "profile(s)",
+                    conn->timeout_ms, settings);
+    else
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_TIMEOUT,
+                    "timed out after %u ms waiting for NetworkManager to send the settings of %u "
+                    "profile(s) and the properties of %u object(s)",
+                    conn->timeout_ms, settings, objects);
+}
+
 gboolean nmi_fetches_wait(NmifaceDriverConn *conn, gint64 deadline, GError **error)
 {
+    g_autoptr(GError) local = NULL;
     GHashTableIter iter;
     NmiProfile *profile;
     guint missing = 0;
 
     if (!nmi_session_wait(conn, all_fetched, NULL, deadline,
-                          "send the profiles and properties the driver asked for", error))
+                          "send the profiles and properties the driver asked for", &local)) {
+        if (g_error_matches(local, NMIFACE_ERROR, VIR_ERR_OPERATION_TIMEOUT)) {
+            describe_outstanding(conn, error);
+            return FALSE;
+        }
+        g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;
+    }
     if (conn->fetch_error != NULL) {
         g_propagate_error(error, g_steal_pointer(&conn->fetch_error));
         return FALSE;

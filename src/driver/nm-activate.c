@@ -268,7 +268,7 @@ gboolean nmi_destroy(NmifaceDriverConn *conn, const char *name, guint flags, GEr
     profile = active_profile != NULL ? g_hash_table_lookup(conn->profiles, active_profile) : NULL;
     if (profile == NULL)
         profile = entry->profile;
-    if (profile != NULL && profile->settings != NULL) {
+    if (profile != NULL && nmi_profile_known(profile)) {
         ports = nmi_collect_ports(conn, profile);
         g_ptr_array_insert(ports, 0, profile);
         /* A volatile profile (undefined, kept up) goes when it goes down; an Update2 would

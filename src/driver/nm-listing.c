@@ -229,7 +229,7 @@ static NmiSnapshot *snapshot_build(NmifaceDriverConn *conn, GError **error)
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile)) {
         const char *name = profile->ifname;
 
-        if (profile->settings == NULL) {
+        if (!nmi_profile_known(profile)) {
             g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
                         "the settings of NetworkManager profile %s are not known", profile->path);
             return NULL;
@@ -287,56 +287,68 @@ static NmiSnapshot *snapshot_build(NmifaceDriverConn *conn, GError **error)
     return g_steal_pointer(&snap);
 }
 
-/* An ethernet address in the D-Bus settings (a byte array), lower case; NULL if absent. */
-static char *settings_hwaddr(GVariant *settings, const char *setting, const char *key)
+/* An ethernet address (6 bytes), lower case; NULL for another length. */
+static char *hwaddr_text(const guint8 *data, gsize len)
 {
-    g_autoptr(GVariant) dict = g_variant_lookup_value(settings, setting, G_VARIANT_TYPE_VARDICT);
-    g_autoptr(GVariant) bytes = NULL;
     g_autofree char *text = NULL;
-    gsize len = 0;
-    const guint8 *data;
 
-    if (dict != NULL)
-        bytes = g_variant_lookup_value(dict, key, G_VARIANT_TYPE_BYTESTRING);
-    if (bytes == NULL)
-        return NULL;
-    data = g_variant_get_fixed_array(bytes, &len, 1);
-    if (len != ETH_ALEN)
+    if (data == NULL || len != ETH_ALEN)
         return NULL;
     text = nm_utils_hwaddr_ntoa(data, len);
     return g_ascii_strdown(text, -1);
 }
 
+char *nmi_mac_choose(const guint8 *wired, gsize wired_len, const guint8 *bridge, gsize bridge_len,
+                     const char *assigned)
+{
+    char *mac = hwaddr_text(wired, wired_len);
+
+    if (mac == NULL)
+        mac = hwaddr_text(bridge, bridge_len);
+    if (mac != NULL)
+        return mac;
+    /* NM sends cloned-mac-address as "assigned-mac-address", which may also be a policy word
+     * ("preserve", "random", ...). */
+    if (assigned != NULL && nm_utils_hwaddr_valid(assigned, ETH_ALEN))
+        return g_ascii_strdown(assigned, -1);
+    return NULL;
+}
+
+/* A byte array in setting @setting of the D-Bus settings; NULL if absent. */
+static GVariant *settings_bytes(GVariant *settings, const char *setting, const char *key)
+{
+    g_autoptr(GVariant) dict = g_variant_lookup_value(settings, setting, G_VARIANT_TYPE_VARDICT);
+
+    return dict != NULL ? g_variant_lookup_value(dict, key, G_VARIANT_TYPE_BYTESTRING) : NULL;
+}
+
 /* Read from the D-Bus settings: a listing of inactive profiles builds no NMConnection. */
 static char *settings_mac(GVariant *settings)
 {
-    g_autoptr(GVariant) s_wired = NULL;
-    const char *cloned = NULL;
-    char *mac;
-
-    mac = settings_hwaddr(settings, NM_SETTING_WIRED_SETTING_NAME, NM_SETTING_WIRED_MAC_ADDRESS);
-    if (mac == NULL)
-        mac = settings_hwaddr(settings, NM_SETTING_BRIDGE_SETTING_NAME,
-                              NM_SETTING_BRIDGE_MAC_ADDRESS);
-    if (mac != NULL)
-        return mac;
-    s_wired =
+    g_autoptr(GVariant) wired =
+        settings_bytes(settings, NM_SETTING_WIRED_SETTING_NAME, NM_SETTING_WIRED_MAC_ADDRESS);
+    g_autoptr(GVariant) bridge =
+        settings_bytes(settings, NM_SETTING_BRIDGE_SETTING_NAME, NM_SETTING_BRIDGE_MAC_ADDRESS);
+    g_autoptr(GVariant) s_wired =
         g_variant_lookup_value(settings, NM_SETTING_WIRED_SETTING_NAME, G_VARIANT_TYPE_VARDICT);
-    /* NM sends cloned-mac-address as "assigned-mac-address", which may also be a policy word
-     * ("preserve", "random", ...). */
-    if (s_wired != NULL && g_variant_lookup(s_wired, "assigned-mac-address", "&s", &cloned) &&
-        nm_utils_hwaddr_valid(cloned, ETH_ALEN))
-        return g_ascii_strdown(cloned, -1);
-    return NULL;
+    const char *assigned = NULL;
+    gsize wired_len = 0, bridge_len = 0;
+    const guint8 *wired_data = wired ? g_variant_get_fixed_array(wired, &wired_len, 1) : NULL;
+    const guint8 *bridge_data = bridge ? g_variant_get_fixed_array(bridge, &bridge_len, 1) : NULL;
+
+    if (s_wired != NULL)
+        g_variant_lookup(s_wired, "assigned-mac-address", "&s", &assigned);
+    return nmi_mac_choose(wired_data, wired_len, bridge_data, bridge_len, assigned);
 }
 
 /* Kept with the profile until its settings change: warm listings ask for it every time. */
 static char *profile_mac(NmiProfile *profile)
 {
-    if (profile == NULL || profile->settings == NULL)
+    if (profile == NULL || !nmi_profile_known(profile))
         return NULL;
     if (!profile->mac_known) {
-        profile->mac = settings_mac(profile->settings);
+        /* (the bulk reader sets it with the other keys: raw profiles get here known) */
+        profile->mac = profile->settings != NULL ? settings_mac(profile->settings) : NULL;
         profile->mac_known = TRUE;
     }
     return g_strdup(profile->mac);
@@ -415,7 +427,7 @@ static void collect_ports_of(NmifaceDriverConn *conn, NmiProfile *controller,
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile)) {
         const char *master = profile->master, *name = profile->ifname;
 
-        if (profile->settings == NULL || profile == controller)
+        if (!nmi_profile_known(profile) || profile == controller)
             continue;
         if (master == NULL || name == NULL ||
             (g_strcmp0(master, ifname) != 0 && g_strcmp0(master, uuid) != 0) ||
@@ -441,7 +453,7 @@ GPtrArray *nmi_collect_ports(NmifaceDriverConn *conn, NmiProfile *top)
 {
     GPtrArray *out = g_ptr_array_new();
 
-    if (top != NULL && top->settings != NULL)
+    if (top != NULL && nmi_profile_known(top))
         collect_ports_of(conn, top, nmi_profile_is_volatile(conn, top), out, 0);
     return out;
 }

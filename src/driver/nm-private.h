@@ -45,9 +45,10 @@ typedef struct {
  * few keys it needs from the D-Bus settings directly. */
 typedef struct {
     char *path;
-    GVariant *settings;       /* a{sa{sv}}; NULL until the first fetch arrived */
+    GVariant *settings;       /* a{sa{sv}} from GDBus; NULL until a fetch arrived, or with raw */
+    GBytes *raw;              /* or the whole GetSettings reply as the bulk reader got it */
     NMConnection *connection; /* built from settings on first use: nmi_profile_connection() */
-    /* From the "connection" setting (strings point into settings): */
+    /* From the "connection" setting (strings point into settings or raw): */
     const char *type;
     const char *ifname;
     const char *uuid;
@@ -97,6 +98,10 @@ struct _NmifaceDriverConn {
 
     guint signal_ids[6];
     NmiStorage storage;
+
+    char *address;            /* of the system bus */
+    struct _NmiBulk *bulk;    /* while the mirror loads: nm-bulk.h */
+    GHashTable *bulk_pending; /* serial -> NmiFetch sent on bulk */
 };
 
 /* nm-session.c */
@@ -157,6 +162,11 @@ gboolean nmi_profiles_require_props(NmifaceDriverConn *conn, const char *const *
                                     GError **error);
 /* The profile's settings as an NMConnection (built on first use; never NULL once fetched). */
 NMConnection *nmi_profile_connection(NmiProfile *profile);
+/* Its settings have arrived (they may have changed since: see stale). */
+gboolean nmi_profile_known(const NmiProfile *profile);
+/* The mirror's first load asks for profiles on the bulk reader (nm-bulk.h) when it can. */
+gboolean nmi_bulk_start(NmifaceDriverConn *conn, GError **error);
+void nmi_bulk_stop(NmifaceDriverConn *conn);
 
 /* nm-listing.c: one consistent view of the interfaces at the time of the call. */
 typedef struct {
@@ -186,6 +196,10 @@ const char *nmi_device_by_name(NmifaceDriverConn *conn, const char *name);
 const char *nmi_device_active_connection(NmifaceDriverConn *conn, const char *device);
 gboolean nmi_device_is_active(NmifaceDriverConn *conn, const char *device);
 gboolean nmi_profile_is_volatile(NmifaceDriverConn *conn, const NmiProfile *profile);
+/* A profile's MAC for listings: 802-3-ethernet.mac-address, else bridge.mac-address, else a
+ * cloned MAC (assigned-mac-address); lower case, NULL if none. */
+char *nmi_mac_choose(const guint8 *wired, gsize wired_len, const guint8 *bridge, gsize bridge_len,
+                     const char *assigned);
 /* Profiles of these types (connection.type) define interfaces. */
 gboolean nmi_is_listed_type(const char *type);
 NmiProfile *nmi_choose_profile(NmifaceDriverConn *conn, GPtrArray *candidates, const char *device);

@@ -90,7 +90,7 @@ NmiProfile *nmi_profile_by_uuid(NmifaceDriverConn *conn, const char *uuid)
 
     g_hash_table_iter_init(&iter, conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
-        if (profile->settings != NULL && g_strcmp0(profile->uuid, uuid) == 0)
+        if (nmi_profile_known(profile) && g_strcmp0(profile->uuid, uuid) == 0)
             return profile;
     return NULL;
 }

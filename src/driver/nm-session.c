@@ -367,6 +367,7 @@ void nmi_session_drop(NmifaceDriverConn *conn)
     conn->loaded = FALSE;
     conn->generation++;
     g_clear_pointer(&conn->nm_owner, g_free);
+    nmi_bulk_stop(conn);
     mirror_clear(conn);
     g_hash_table_remove_all(conn->fail_reasons);
     g_hash_table_remove_all(conn->ac_reasons);
@@ -408,6 +409,7 @@ static gboolean find_owner(NmifaceDriverConn *conn, gint64 deadline, GError **er
  * lists) and the settings (and through them every profile's settings). */
 gboolean nmi_session_load(NmifaceDriverConn *conn, gint64 deadline, GError **error)
 {
+    gboolean ok;
 
     if (conn->nm_owner == NULL && !find_owner(conn, deadline, error))
         return FALSE;
@@ -417,9 +419,14 @@ gboolean nmi_session_load(NmifaceDriverConn *conn, gint64 deadline, GError **err
     conn->loaded = FALSE;
     conn->mirroring = TRUE;
     conn->serial++;
+    if (!nmi_bulk_start(conn, error))
+        return FALSE;
     nmi_objects_queue_fetch(conn, NMI_NM_PATH, NM_DBUS_INTERFACE);
     nmi_objects_queue_fetch(conn, NMI_NM_SETTINGS_PATH, NM_DBUS_INTERFACE_SETTINGS);
-    if (!nmi_fetches_wait(conn, deadline, error))
+    ok = nmi_fetches_wait(conn, deadline, error);
+    /* Later fetches are one profile at a time, after a signal: GDBus does. */
+    nmi_bulk_stop(conn);
+    if (!ok)
         return FALSE;
     if (!nmi_object_has_iface(conn, NMI_NM_PATH, NM_DBUS_INTERFACE) ||
         !nmi_object_has_iface(conn, NMI_NM_SETTINGS_PATH, NM_DBUS_INTERFACE_SETTINGS)) {
@@ -545,6 +552,7 @@ static gboolean connect_bus(NmifaceDriverConn *conn, gint64 deadline, GError **e
         return FALSE;
     }
     conn->bus = g_steal_pointer(&st->bus);
+    conn->address = g_steal_pointer(&address);
     g_free(st);
     g_dbus_connection_set_exit_on_close(conn->bus, FALSE);
     return TRUE;
@@ -557,6 +565,7 @@ static void profile_free(gpointer data)
     g_free(profile->path);
     g_clear_object(&profile->connection);
     g_clear_pointer(&profile->settings, g_variant_unref);
+    g_clear_pointer(&profile->raw, g_bytes_unref);
     g_free(profile->mac);
     g_free(profile);
 }
@@ -586,6 +595,7 @@ NmifaceDriverConn *nmi_session_open(const char *uri, gboolean read_only, GError 
     g_queue_init(&conn->fetch_queue);
     conn->props_pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     conn->props_retry = g_ptr_array_new_with_free_func(nmi_fetch_free);
+    conn->bulk_pending = g_hash_table_new_full(NULL, NULL, NULL, nmi_fetch_free);
 
     if (!parse_uri(conn, uri, error)) {
         nmi_session_close(conn);
@@ -620,6 +630,7 @@ void nmi_session_close(NmifaceDriverConn *conn)
         for (guint i = 0; i < G_N_ELEMENTS(conn->signal_ids); i++)
             if (conn->signal_ids[i] != 0)
                 g_dbus_connection_signal_unsubscribe(conn->bus, conn->signal_ids[i]);
+        nmi_bulk_stop(conn);
         /* Closing fails every pending call at once; let their callbacks run before freeing. */
         g_dbus_connection_close_sync(conn->bus, NULL, NULL);
         g_queue_clear_full(&conn->fetch_queue, nmi_fetch_free);
@@ -636,6 +647,8 @@ void nmi_session_close(NmifaceDriverConn *conn)
     g_queue_clear_full(&conn->fetch_queue, nmi_fetch_free);
     g_hash_table_unref(conn->props_pending);
     g_ptr_array_unref(conn->props_retry);
+    g_hash_table_unref(conn->bulk_pending);
+    g_free(conn->address);
     g_hash_table_unref(conn->profiles);
     g_hash_table_unref(conn->objects);
     g_hash_table_unref(conn->fail_reasons);

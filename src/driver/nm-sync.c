@@ -15,6 +15,8 @@
  */
 #include "nm-private.h"
 
+#include "nm-bulk.h"
+
 #define LIMITS_EXCEEDED "org.freedesktop.DBus.Error.LimitsExceeded"
 #define FETCH_RETRY_MS  20
 
@@ -122,6 +124,24 @@ static void note_failure(NmifaceDriverConn *conn, GError *error, const char *wha
 
 /* ---- profile settings ------------------------------------------------------------------- */
 
+/* Forgets the settings and everything read from them. */
+static void profile_clear(NmiProfile *profile)
+{
+    g_clear_object(&profile->connection);
+    g_clear_pointer(&profile->settings, g_variant_unref);
+    g_clear_pointer(&profile->raw, g_bytes_unref);
+    profile->type = profile->ifname = profile->uuid = profile->master = NULL;
+    profile->port_type = NULL;
+    profile->timestamp = 0;
+    g_clear_pointer(&profile->mac, g_free);
+    profile->mac_known = FALSE;
+}
+
+gboolean nmi_profile_known(const NmiProfile *profile)
+{
+    return profile->settings != NULL || profile->raw != NULL;
+}
+
 /* The keys a listing needs, read from the D-Bus settings in one pass without building an
  * NMConnection; FALSE when there is no connection setting (libnm could not parse it either). */
 static gboolean profile_index(NmiProfile *profile)
@@ -131,11 +151,6 @@ static gboolean profile_index(NmiProfile *profile)
     const char *key;
     GVariant *value;
 
-    profile->type = profile->ifname = profile->uuid = profile->master = NULL;
-    profile->port_type = NULL;
-    profile->timestamp = 0;
-    g_clear_pointer(&profile->mac, g_free);
-    profile->mac_known = FALSE;
     s_con = g_variant_lookup_value(profile->settings, NM_SETTING_CONNECTION_SETTING_NAME,
                                    G_VARIANT_TYPE_VARDICT);
     if (s_con == NULL)
@@ -191,16 +206,40 @@ static GVariant *dict_tree(GVariant *dict)
     return g_variant_builder_end(&builder);
 }
 
+/* The settings in a reply the bulk reader kept, parsed by GDBus as it would have: a tree. */
+static GVariant *raw_settings(NmiProfile *profile, GError **error)
+{
+    gsize size;
+    const guint8 *data = g_bytes_get_data(profile->raw, &size);
+    g_autoptr(GDBusMessage) message =
+        g_dbus_message_new_from_blob((guchar *)data, size, G_DBUS_CAPABILITY_FLAGS_NONE, error);
+    GVariant *body;
+
+    if (message == NULL)
+        return NULL;
+    body = g_dbus_message_get_body(message);
+    if (body == NULL || !g_variant_is_of_type(body, G_VARIANT_TYPE("(a{sa{sv}})"))) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                            "the reply holds no a{sa{sv}}");
+        return NULL;
+    }
+    return g_variant_get_child_value(body, 0);
+}
+
 NMConnection *nmi_profile_connection(NmiProfile *profile)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GVariant) tree = NULL;
 
-    if (profile->connection != NULL || profile->settings == NULL)
+    if (profile->connection != NULL || !nmi_profile_known(profile))
         return profile->connection;
-    tree = g_variant_ref_sink(dict_tree(profile->settings));
+    if (profile->settings != NULL)
+        tree = g_variant_ref_sink(dict_tree(profile->settings));
+    else
+        tree = raw_settings(profile, &error);
     /* Best effort, as libnm parses what NM sends: fails only without a connection setting. */
-    profile->connection = nm_simple_connection_new_from_dbus(tree, &error);
+    if (tree != NULL)
+        profile->connection = nm_simple_connection_new_from_dbus(tree, &error);
     if (profile->connection == NULL) {
         g_warning("cannot parse NetworkManager profile %s: %s", profile->path, error->message);
         profile->connection = nm_simple_connection_new();
@@ -209,18 +248,71 @@ NMConnection *nmi_profile_connection(NmiProfile *profile)
     return profile->connection;
 }
 
-static gboolean profile_set_settings(NmiProfile *profile, GVariant *settings)
+static gboolean profile_set_settings(NmiProfile *profile, GVariant *settings, GError **error)
 {
-    g_clear_object(&profile->connection);
-    g_clear_pointer(&profile->settings, g_variant_unref);
+    profile_clear(profile);
     profile->settings = g_variant_ref(settings);
-    return profile_index(profile);
+    if (!profile_index(profile)) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                            "it has no connection setting");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean profile_set_raw(NmiProfile *profile, GBytes *message, const NmiWireHeader *header,
+                                GError **error)
+{
+    NmiWireProfileKeys keys;
+
+    profile_clear(profile);
+    if (!nmi_wire_scan_settings(g_bytes_get_data(message, NULL), header, &keys, error))
+        return FALSE;
+    if (!keys.has_connection) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                            "it has no connection setting");
+        return FALSE;
+    }
+    profile->raw = g_bytes_ref(message);
+    profile->type = keys.type;
+    profile->ifname = keys.ifname;
+    profile->uuid = keys.uuid;
+    profile->master = keys.master;
+    profile->port_type = keys.port_type;
+    profile->timestamp = keys.timestamp;
+    profile->mac = nmi_mac_choose(keys.wired_mac, keys.wired_mac_len, keys.bridge_mac,
+                                  keys.bridge_mac_len, keys.assigned_mac);
+    profile->mac_known = TRUE;
+    return TRUE;
+}
+
+/* New settings of @profile are in (@parse_error: they could not be read). */
+static void settings_arrived(NmifaceDriverConn *conn, NmiProfile *profile,
+                             const GError *parse_error)
+{
+    conn->serial++;
+    if (parse_error != NULL) {
+        /* Left stale, so the call fails rather than list it wrong. */
+        profile_clear(profile);
+        if (conn->fetch_error == NULL)
+            g_set_error(&conn->fetch_error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
+                        "cannot parse NetworkManager profile %s: %s", profile->path,
+                        parse_error->message);
+    } else if (!profile->dirty) {
+        profile->stale = FALSE;
+    }
+    if (profile->dirty) {
+        /* Changed again while this fetch was on its way: the reply may predate the change. */
+        profile->dirty = FALSE;
+        enqueue_settings(conn, profile);
+    }
 }
 
 static void settings_done(NmifaceDriverConn *conn, NmiFetch *fetch, GVariant *reply, GError *error)
 {
     NmiProfile *profile = g_hash_table_lookup(conn->profiles, fetch->path);
     g_autoptr(GVariant) settings = NULL;
+    g_autoptr(GError) parse_error = NULL;
 
     if (profile == NULL)
         return; /* the profile went meanwhile */
@@ -243,22 +335,21 @@ static void settings_done(NmifaceDriverConn *conn, NmiFetch *fetch, GVariant *re
      * serialising in place drops the tree, so the mirror holds one buffer per profile and the
      * heap stops growing (page faults were most of a cold listing's CPU time). */
     (void)g_variant_get_data(settings);
-    conn->serial++;
-    if (!profile_set_settings(profile, settings)) {
-        /* Left stale, so the call fails rather than list it wrong. */
-        g_clear_pointer(&profile->settings, g_variant_unref);
-        if (conn->fetch_error == NULL)
-            g_set_error(&conn->fetch_error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
-                        "cannot parse NetworkManager profile %s: it has no connection setting",
-                        profile->path);
-    } else if (!profile->dirty) {
-        profile->stale = FALSE;
-    }
-    if (profile->dirty) {
-        /* Changed again while this fetch was on its way: the reply may predate the change. */
-        profile->dirty = FALSE;
-        enqueue_settings(conn, profile);
-    }
+    profile_set_settings(profile, settings, &parse_error);
+    settings_arrived(conn, profile, parse_error);
+}
+
+static void raw_settings_done(NmifaceDriverConn *conn, NmiFetch *fetch, GBytes *message,
+                              const NmiWireHeader *header)
+{
+    NmiProfile *profile = g_hash_table_lookup(conn->profiles, fetch->path);
+    g_autoptr(GError) parse_error = NULL;
+
+    if (profile == NULL)
+        return; /* the profile went meanwhile */
+    profile->in_flight = FALSE;
+    profile_set_raw(profile, message, header, &parse_error);
+    settings_arrived(conn, profile, parse_error);
 }
 
 void nmi_profiles_queue_fetch(NmifaceDriverConn *conn, const char *path)
@@ -334,20 +425,19 @@ static void props_done(NmifaceDriverConn *conn, NmiFetch *fetch, GVariant *reply
     nmi_mirror_follow(conn, fetch->path, fetch->iface);
 }
 
-/* ---- sending ---------------------------------------------------------------------------- */
+/* ---- answers ---------------------------------------------------------------------------- */
 
-static void fetch_done_cb(GObject *source, GAsyncResult *res, gpointer data)
+/* A fetch's answer is in: applied unless it belongs to a mirror that is gone. @raw: a reply
+ * from the bulk reader, else @reply or @error from GDBus. */
+static void fetch_finish(NmifaceDriverConn *conn, NmiFetch *fetch, GVariant *reply, GBytes *raw,
+                         const NmiWireHeader *header, GError *error)
 {
-    NmiFetch *fetch = data;
-    NmifaceDriverConn *conn = fetch->conn;
-    g_autoptr(GVariant) reply = NULL;
-    g_autoptr(GError) error = NULL;
-
-    reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
     conn->fetch_in_flight--;
     /* After NM restarted, or while closing, replies belong to a mirror that is gone. */
     if (fetch->generation == conn->generation && conn->bus != NULL && conn->mirroring) {
-        if (fetch->kind == FETCH_SETTINGS)
+        if (raw != NULL)
+            raw_settings_done(conn, fetch, raw, header);
+        else if (fetch->kind == FETCH_SETTINGS)
             settings_done(conn, fetch, reply, error);
         else
             props_done(conn, fetch, reply, error);
@@ -359,11 +449,136 @@ static void fetch_done_cb(GObject *source, GAsyncResult *res, gpointer data)
         pump(conn);
 }
 
+static void fetch_done_cb(GObject *source, GAsyncResult *res, gpointer data)
+{
+    NmiFetch *fetch = data;
+    g_autoptr(GVariant) reply = NULL;
+    g_autoptr(GError) error = NULL;
+
+    reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+    fetch_finish(fetch->conn, fetch, reply, NULL, NULL, error);
+}
+
+/* ---- the bulk settings reader (nm-bulk.h) ------------------------------------------------ */
+
+typedef enum {
+    BULK_OFF,      /* NMIFACE_NM_BULK=0: every fetch over GDBus */
+    BULK_ON,       /* the default: over GDBus when the bulk reader cannot be had */
+    BULK_REQUIRED, /* NMIFACE_NM_BULK=require (tests): its failure is the call's */
+} BulkMode;
+
+static BulkMode bulk_mode(void)
+{
+    const char *value = g_getenv("NMIFACE_NM_BULK");
+
+    if (g_strcmp0(value, "0") == 0)
+        return BULK_OFF;
+    return g_strcmp0(value, "require") == 0 ? BULK_REQUIRED : BULK_ON;
+}
+
+/* The fetches sent on the bulk reader and not answered: dropped, or asked again over GDBus. */
+static void bulk_drop_pending(NmifaceDriverConn *conn, gboolean ask_again)
+{
+    GHashTableIter iter;
+    NmiFetch *fetch;
+
+    g_hash_table_iter_init(&iter, conn->bulk_pending);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&fetch)) {
+        NmiProfile *profile = g_hash_table_lookup(conn->profiles, fetch->path);
+
+        conn->fetch_in_flight--;
+        if (profile != NULL && fetch->generation == conn->generation) {
+            profile->in_flight = FALSE;
+            profile->dirty = FALSE;
+            if (ask_again)
+                enqueue_settings(conn, profile);
+        }
+        g_hash_table_iter_remove(&iter);
+    }
+}
+
+static void bulk_reply(gpointer data, GBytes *message, const NmiWireHeader *header)
+{
+    NmifaceDriverConn *conn = data;
+    g_autoptr(GDBusMessage) parsed = NULL;
+    g_autoptr(GError) error = NULL;
+    NmiFetch *fetch = NULL;
+    gsize size;
+    const guint8 *bytes = g_bytes_get_data(message, &size);
+
+    if (!g_hash_table_steal_extended(conn->bulk_pending, GUINT_TO_POINTER(header->reply_serial),
+                                     NULL, (gpointer *)&fetch))
+        return;
+    if (header->type != G_DBUS_MESSAGE_TYPE_ERROR) {
+        fetch_finish(conn, fetch, NULL, message, header, NULL);
+        return;
+    }
+    /* Rare (the profile went, the bus's limits): GDBus's own reading of the error. */
+    parsed =
+        g_dbus_message_new_from_blob((guchar *)bytes, size, G_DBUS_CAPABILITY_FLAGS_NONE, &error);
+    if (parsed != NULL)
+        g_dbus_message_to_gerror(parsed, &error);
+    fetch_finish(conn, fetch, NULL, NULL, NULL, error);
+}
+
+static void bulk_failed(gpointer data, const GError *error)
+{
+    NmifaceDriverConn *conn = data;
+    gboolean required = bulk_mode() == BULK_REQUIRED;
+
+    g_debug("the bulk settings reader failed: %s", error->message);
+    if (required && conn->fetch_error == NULL)
+        g_set_error(&conn->fetch_error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
+                    "the bulk settings reader failed: %s", error->message);
+    bulk_drop_pending(conn, !required);
+    g_clear_pointer(&conn->bulk, nmi_bulk_free);
+    pump(conn);
+}
+
+gboolean nmi_bulk_start(NmifaceDriverConn *conn, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    BulkMode mode = bulk_mode();
+
+    if (mode == BULK_OFF || conn->bulk != NULL)
+        return TRUE;
+    conn->bulk = nmi_bulk_open(conn->address, conn->nm_owner, conn->context, bulk_reply,
+                               bulk_failed, conn, &local);
+    if (conn->bulk != NULL)
+        return TRUE;
+    if (mode == BULK_REQUIRED) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
+                    "cannot open the bulk settings reader on %s: %s", conn->address,
+                    local->message);
+        return FALSE;
+    }
+    g_debug("no bulk settings reader, fetching over GDBus: %s", local->message);
+    return TRUE;
+}
+
+void nmi_bulk_stop(NmifaceDriverConn *conn)
+{
+    bulk_drop_pending(conn, FALSE);
+    g_clear_pointer(&conn->bulk, nmi_bulk_free);
+}
+
+/* ---- sending ---------------------------------------------------------------------------- */
+
 static void send_fetch(NmifaceDriverConn *conn, NmiFetch *fetch)
 {
     fetch->conn = conn;
     fetch->generation = conn->generation;
     conn->fetch_in_flight++;
+    if (fetch->kind == FETCH_SETTINGS && conn->bulk != NULL) {
+        guint32 serial = nmi_bulk_call(conn->bulk, fetch->path,
+                                       NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "GetSettings");
+
+        if (serial != 0) {
+            g_hash_table_insert(conn->bulk_pending, GUINT_TO_POINTER(serial), fetch);
+            return;
+        }
+        /* the bulk reader failed just now: over GDBus */
+    }
     if (fetch->kind == FETCH_SETTINGS)
         g_dbus_connection_call(conn->bus, NMI_NM_BUS_NAME, fetch->path,
                                NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "GetSettings", NULL,
@@ -452,7 +667,7 @@ gboolean nmi_fetches_wait(NmifaceDriverConn *conn, gint64 deadline, GError **err
     }
     g_hash_table_iter_init(&iter, conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
-        if (profile->settings == NULL || profile->stale)
+        if (!nmi_profile_known(profile) || profile->stale)
             missing++;
     if (missing > 0) {
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
@@ -520,7 +735,7 @@ static gboolean sync_once(NmifaceDriverConn *conn, gint64 deadline, GError **err
     g_clear_error(&conn->fetch_error);
     g_hash_table_iter_init(&iter, conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
-        if ((profile->settings == NULL || profile->stale) && !profile->in_flight)
+        if ((!nmi_profile_known(profile) || profile->stale) && !profile->in_flight)
             enqueue_settings(conn, profile);
     while (conn->props_retry->len > 0) {
         NmiFetch *fetch = g_ptr_array_steal_index(conn->props_retry, conn->props_retry->len - 1);

@@ -12,7 +12,7 @@
 
 static gboolean is_defining_top(NmifaceDriverConn *conn, NmiProfile *p, const char *name)
 {
-    return p->settings != NULL && g_strcmp0(p->ifname, name) == 0 && p->master == NULL &&
+    return nmi_profile_known(p) && g_strcmp0(p->ifname, name) == 0 && p->master == NULL &&
            nmi_is_listed_type(p->type) && !nmi_profile_is_volatile(conn, p);
 }
 

@@ -110,7 +110,7 @@ GPtrArray *nm_txn_list_profiles(NmifaceDriverConn *conn, GError **error)
         NmTxnCurrent *c;
         const char *filename;
 
-        if (profile->settings == NULL)
+        if (!nmi_profile_known(profile))
             continue;
         c = g_new0(NmTxnCurrent, 1);
         /* Read only: Rollback clones before it adds secrets. Cloning all of them cost ~50 ms
@@ -244,7 +244,7 @@ gboolean nm_txn_capture(NmifaceDriverConn *conn, NmiTxnJournal *journal, GError 
         NmiTxnProfile *p;
         GPtrArray *secret_settings;
 
-        if (profile->settings == NULL) {
+        if (!nmi_profile_known(profile)) {
             g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
                         "cannot record the restore point: the settings of %s are missing",
                         profile->path);

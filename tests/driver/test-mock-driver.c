@@ -348,6 +348,55 @@ static void test_not_running_at_open(void)
     td_driver()->close(conn);
 }
 
+/* The bus refuses the bulk reader's connection (its limit of connections per user: this case
+ * runs with --max-connections): the load after NM restarts fetches over GDBus instead and the
+ * listing is whole; with the bulk reader required, the refusal is the call's error. */
+static void test_bulk_refused(void)
+{
+    g_autoptr(GDBusConnection) control = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, NULL);
+    g_autoptr(GPtrArray) hogs = g_ptr_array_new_with_free_func(g_object_unref);
+    g_autofree char *mode = g_strdup(g_getenv("NMIFACE_NM_BULK"));
+    g_autoptr(NmifaceIfaceInfo) info = NULL;
+    g_autoptr(GPtrArray) list = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *before = NULL, *after = NULL;
+    NmifaceDriverConn *conn;
+
+    g_assert_nonnull(control); /* mock_control's connection, made before the bus is full */
+    g_setenv("NMIFACE_NM_BULK", "require", TRUE);
+    conn = td_open();
+    info = td_define(conn, bridge2_xml);
+    before = td_list_names(conn, 0);
+    for (;;) {
+        GDBusConnection *hog = g_dbus_connection_new_for_address_sync(
+            g_getenv("DBUS_SYSTEM_BUS_ADDRESS"),
+            G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+            NULL, NULL, &error);
+
+        if (hog == NULL)
+            break;
+        g_ptr_array_add(hogs, hog);
+        g_assert_cmpuint(hogs->len, <, 64);
+    }
+    g_test_message("the bus refused connection %u: %s", hogs->len + 1, error->message);
+    g_clear_error(&error);
+
+    g_assert_true(mock_control_restart(&error));
+    g_assert_false(td_driver()->list_all(conn, 0, &list, &error));
+    g_test_message("bulk reader required: %s", error->message);
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED);
+    g_assert_nonnull(strstr(error->message, "bulk settings reader"));
+    g_clear_error(&error);
+
+    g_unsetenv("NMIFACE_NM_BULK"); /* the default: GDBus when the bulk reader cannot be had */
+    after = td_list_names(conn, 0);
+    g_assert_cmpstr(after, ==, before);
+    td_driver()->close(conn);
+    if (mode != NULL)
+        g_setenv("NMIFACE_NM_BULK", mode, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -363,5 +412,6 @@ int main(int argc, char **argv)
     g_test_add_func("/mock-driver/slow-reply-times-out", test_slow_reply_times_out);
     g_test_add_func("/mock-driver/not-running-at-open", test_not_running_at_open);
     g_test_add_func("/mock-driver/threads", test_threads);
+    g_test_add_func("/mock-driver/bulk-refused", test_bulk_refused);
     return g_test_run();
 }

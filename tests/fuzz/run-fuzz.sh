@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Fuzz the XML pipeline. Usage: run-fuzz.sh BUILD_DIR SECONDS
+# Fuzz the XML pipeline (or, with NMIFACE_FUZZ_KIND=dbus-wire, the bulk reader's D-Bus wire
+# code: seeds from tests/fuzz/seeds-dbus-wire, regressions from regressions-dbus-wire, no
+# dictionary). Usage: run-fuzz.sh BUILD_DIR SECONDS
 #
 # BUILD_DIR is a clang build configured with -Dfuzzing=true (./run fuzz makes one). First
 # replays every file in tests/fuzz/regressions, then fuzzes for SECONDS from a corpus seeded
@@ -17,9 +19,15 @@ build_dir=$(cd "$1" && pwd)
 seconds=${2:-600}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-fuzzer=${NMIFACE_FUZZ_BINARY:-$build_dir/tests/fuzz/fuzz-iface-xml}
+kind=${NMIFACE_FUZZ_KIND:-iface-xml}
+fuzzer=${NMIFACE_FUZZ_BINARY:-$build_dir/tests/fuzz/fuzz-$kind}
 conformance=${NMIFACE_CONFORMANCE_DIR:-$top/../shared/conformance}
 jobs=${NMIFACE_FUZZ_JOBS:-1}
+case $kind in
+iface-xml) regression_dir=$here/regressions dict=(-dict="$here/iface-xml.dict") ;;
+dbus-wire) regression_dir=$here/regressions-dbus-wire dict=() ;;
+*) echo "run-fuzz: unknown NMIFACE_FUZZ_KIND $kind" >&2; exit 2 ;;
+esac
 
 if [ ! -x "$fuzzer" ]; then
     echo "run-fuzz: no fuzz target at $fuzzer (configure with CC=clang -Dfuzzing=true)" >&2
@@ -40,7 +48,9 @@ seed() {
     done
     return 0
 }
-if [ -d "$conformance/libvirt" ]; then
+if [ "$kind" = dbus-wire ]; then
+    seed "$here"/seeds-dbus-wire/*
+elif [ -d "$conformance/libvirt" ]; then
     seed "$conformance"/libvirt/*.xml
 elif [ "${CI:-}" = true ]; then
     echo "run-fuzz: conformance data missing at $conformance (required when CI=true)" >&2
@@ -48,14 +58,16 @@ elif [ "${CI:-}" = true ]; then
 else
     echo "run-fuzz: no conformance data at $conformance; seeding from the project's files only" >&2
 fi
-seed "$top"/tests/xmlconv/data/*.xml "$top"/tests/xmlconv/xml/schema-cases/*.xml \
-    "$top"/tests/xmlconv/xml/bad/*.xml "$here"/seeds/*
+if [ "$kind" = iface-xml ]; then
+    seed "$top"/tests/xmlconv/data/*.xml "$top"/tests/xmlconv/xml/schema-cases/*.xml \
+        "$top"/tests/xmlconv/xml/bad/*.xml "$here"/seeds/*
+fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 regressions=()
-for f in "$here"/regressions/*; do
+for f in "$regression_dir"/*; do
     case "$(basename "$f")" in README*) continue ;; esac
     [ -f "$f" ] && regressions+=("$f")
 done
@@ -74,7 +86,7 @@ rc=0
 # with -jobs, libFuzzer writes fuzz-N.log into the current directory
 cd "$work"
 "$fuzzer" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-    -dict="$here/iface-xml.dict" -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
+    "${dict[@]}" -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
     -jobs="$jobs" -workers="$jobs" "$corpus" >"$work/fuzz.log" 2>&1 || rc=$?
 tail -n 30 "$work/fuzz.log"
 if [ "$jobs" -gt 1 ]; then

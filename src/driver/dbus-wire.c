@@ -68,7 +68,8 @@ static gboolean read_text(Reader *r, gsize len, const char **out)
 {
     const char *text = (const char *)r->data + r->pos;
 
-    if (!need(r, len + 1) || text[len] != '\0' || memchr(text, '\0', len) != NULL)
+    /* need(len) first: len + 1 wraps for a length of 2^32 - 1 where gsize has 32 bits */
+    if (!need(r, len) || !need(r, len + 1) || text[len] != '\0' || memchr(text, '\0', len) != NULL)
         return FALSE;
     r->pos += len + 1;
     *out = text;

@@ -240,36 +240,46 @@ static void handle_input(NmiBulk *bulk)
         g_byte_array_remove_range(bulk->in, 0, (guint)pos);
 }
 
-/* Reads what is there, a few chunks at most so replies are handled as they come. */
-static void receive(NmiBulk *bulk)
+/* Reads what is there, a few chunks at most so replies are handled as they come; FALSE with
+ * @error at the end of the stream or on a socket error. */
+static gboolean receive(NmiBulk *bulk, GError **error)
 {
-    for (int i = 0; i < 4 && bulk->state != STATE_FAILED; i++) {
-        g_autoptr(GError) error = NULL;
+    for (int i = 0; i < 4; i++) {
+        g_autoptr(GError) local = NULL;
         guint old = bulk->in->len;
         gssize n;
 
         g_byte_array_set_size(bulk->in, old + READ_CHUNK);
-        n = g_socket_receive(bulk->socket, (char *)bulk->in->data + old, READ_CHUNK, NULL, &error);
+        n = g_socket_receive(bulk->socket, (char *)bulk->in->data + old, READ_CHUNK, NULL, &local);
         g_byte_array_set_size(bulk->in, old + (guint)MAX(n, 0));
         if (n > 0)
             continue;
-        if (n == 0)
-            fail_with(bulk, "the bus closed the connection");
-        else if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            fail(bulk, error);
-        break;
+        if (n == 0) {
+            g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                                "the bus closed the connection");
+            return FALSE;
+        }
+        if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            return TRUE;
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
     }
+    return TRUE;
 }
 
 static gboolean in_cb(GSocket *socket, GIOCondition condition, gpointer data)
 {
     NmiBulk *bulk = data;
-    gboolean failed;
+    g_autoptr(GError) error = NULL;
+    gboolean ended, failed;
 
     enter(bulk);
-    receive(bulk);
+    ended = !receive(bulk, &error);
+    /* What came before the end is handled first: the replies it holds are good. */
     if (!bulk->freed)
         handle_input(bulk);
+    if (ended && !bulk->freed)
+        fail(bulk, error);
     failed = bulk->state == STATE_FAILED;
     if (!leave(bulk))
         return G_SOURCE_REMOVE;

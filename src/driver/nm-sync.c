@@ -31,9 +31,11 @@ typedef struct {
     const char *iface; /* FETCH_PROPS: a static string */
     NmifaceDriverConn *conn;
     guint generation;
+    gboolean over_gdbus; /* not on the bulk reader: its error reply is asked again */
 } NmiFetch;
 
 static void pump(NmifaceDriverConn *conn);
+static void send_fetch(NmifaceDriverConn *conn, NmiFetch *fetch);
 
 void nmi_fetch_free(gpointer data)
 {
@@ -513,7 +515,17 @@ static void bulk_reply(gpointer data, GBytes *message, const NmiWireHeader *head
         fetch_finish(conn, fetch, NULL, message, header, NULL);
         return;
     }
-    /* Rare (the profile went, the bus's limits): GDBus's own reading of the error. */
+    /* Rare: the profile went, NM restarted, the bus's limits. This connection's replies are
+     * not ordered with the signals on the main one, so the error cannot be judged here (the
+     * profile's removal may not have been seen yet): asked again over GDBus, whose answer
+     * comes after those signals. */
+    if (fetch->generation == conn->generation &&
+        g_hash_table_contains(conn->profiles, fetch->path)) {
+        conn->fetch_in_flight--;
+        fetch->over_gdbus = TRUE;
+        send_fetch(conn, fetch);
+        return;
+    }
     parsed =
         g_dbus_message_new_from_blob((guchar *)bytes, size, G_DBUS_CAPABILITY_FLAGS_NONE, &error);
     if (parsed != NULL)
@@ -569,7 +581,7 @@ static void send_fetch(NmifaceDriverConn *conn, NmiFetch *fetch)
     fetch->conn = conn;
     fetch->generation = conn->generation;
     conn->fetch_in_flight++;
-    if (fetch->kind == FETCH_SETTINGS && conn->bulk != NULL) {
+    if (fetch->kind == FETCH_SETTINGS && conn->bulk != NULL && !fetch->over_gdbus) {
         guint32 serial = nmi_bulk_call(conn->bulk, fetch->path,
                                        NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "GetSettings");
 

@@ -162,6 +162,8 @@ gboolean nmi_profiles_require_props(NmifaceDriverConn *conn, const char *const *
                                     GError **error);
 /* The profile's settings as an NMConnection (built on first use; never NULL once fetched). */
 NMConnection *nmi_profile_connection(NmiProfile *profile);
+/* Every profile's NMConnection built now, on a few threads: for callers about to read them all. */
+void nmi_profiles_parse_all(NmifaceDriverConn *conn);
 /* Its settings have arrived (they may have changed since: see stale). */
 gboolean nmi_profile_known(const NmiProfile *profile);
 /* The mirror's first load asks for profiles on the bulk reader (nm-bulk.h) when it can. */

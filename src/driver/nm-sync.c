@@ -19,6 +19,10 @@
 
 #define LIMITS_EXCEEDED "org.freedesktop.DBus.Error.LimitsExceeded"
 #define FETCH_RETRY_MS  20
+/* Parsing every profile (a transaction's Begin, Rollback, Commit) is spread over threads when
+ * there are at least this many: ~0.35 ms each, libnm's share most of it. */
+#define PARSE_PARALLEL_MIN 64
+#define PARSE_THREADS_MAX  4
 
 typedef enum {
     FETCH_SETTINGS, /* Settings.Connection.GetSettings of a profile */
@@ -209,7 +213,7 @@ static GVariant *dict_tree(GVariant *dict)
 }
 
 /* The settings in a reply the bulk reader kept, parsed by GDBus as it would have: a tree. */
-static GVariant *raw_settings(NmiProfile *profile, GError **error)
+static GVariant *raw_settings(const NmiProfile *profile, GError **error)
 {
     gsize size;
     const guint8 *data = g_bytes_get_data(profile->raw, &size);
@@ -228,26 +232,80 @@ static GVariant *raw_settings(NmiProfile *profile, GError **error)
     return g_variant_get_child_value(body, 0);
 }
 
-NMConnection *nmi_profile_connection(NmiProfile *profile)
+/* The profile's settings parsed by libnm; reads the profile only, so parse_all() runs it on
+ * several threads at once. */
+static NMConnection *profile_parse(const NmiProfile *profile)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GVariant) tree = NULL;
+    NMConnection *connection = NULL;
 
-    if (profile->connection != NULL || !nmi_profile_known(profile))
-        return profile->connection;
     if (profile->settings != NULL)
         tree = g_variant_ref_sink(dict_tree(profile->settings));
     else
         tree = raw_settings(profile, &error);
     /* Best effort, as libnm parses what NM sends: fails only without a connection setting. */
     if (tree != NULL)
-        profile->connection = nm_simple_connection_new_from_dbus(tree, &error);
-    if (profile->connection == NULL) {
+        connection = nm_simple_connection_new_from_dbus(tree, &error);
+    if (connection == NULL) {
         g_warning("cannot parse NetworkManager profile %s: %s", profile->path, error->message);
-        profile->connection = nm_simple_connection_new();
+        connection = nm_simple_connection_new();
     }
-    nm_connection_set_path(profile->connection, profile->path);
+    nm_connection_set_path(connection, profile->path);
+    return connection;
+}
+
+NMConnection *nmi_profile_connection(NmiProfile *profile)
+{
+    if (profile->connection == NULL && nmi_profile_known(profile))
+        profile->connection = profile_parse(profile);
     return profile->connection;
+}
+
+typedef struct {
+    NmiProfile **profiles;
+    NMConnection **out;
+    guint begin;
+    guint end;
+} ParseSlice;
+
+static gpointer parse_slice(gpointer data)
+{
+    ParseSlice *slice = data;
+
+    for (guint i = slice->begin; i < slice->end; i++)
+        slice->out[i] = profile_parse(slice->profiles[i]);
+    return NULL;
+}
+
+void nmi_profiles_parse_all(NmifaceDriverConn *conn)
+{
+    g_autoptr(GPtrArray) todo = g_ptr_array_new();
+    g_autofree NMConnection **out = NULL;
+    ParseSlice slices[PARSE_THREADS_MAX];
+    GThread *threads[PARSE_THREADS_MAX] = {NULL};
+    GHashTableIter iter;
+    NmiProfile *profile;
+    guint workers = MIN((guint)g_get_num_processors(), PARSE_THREADS_MAX);
+
+    g_hash_table_iter_init(&iter, conn->profiles);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
+        if (profile->connection == NULL && nmi_profile_known(profile))
+            g_ptr_array_add(todo, profile);
+    if (todo->len < PARSE_PARALLEL_MIN || workers < 2)
+        return; /* parsed one by one on first use */
+    out = g_new0(NMConnection *, todo->len);
+    for (guint w = 0; w < workers; w++) {
+        slices[w] = (ParseSlice){(NmiProfile **)todo->pdata, out, todo->len * w / workers,
+                                 todo->len * (w + 1) / workers};
+        if (w > 0)
+            threads[w] = g_thread_new("nmiface-parse", parse_slice, &slices[w]);
+    }
+    parse_slice(&slices[0]);
+    for (guint w = 1; w < workers; w++)
+        g_thread_join(threads[w]);
+    for (guint i = 0; i < todo->len; i++)
+        ((NmiProfile *)todo->pdata[i])->connection = out[i];
 }
 
 static gboolean profile_set_settings(NmiProfile *profile, GVariant *settings, GError **error)

@@ -104,6 +104,7 @@ GPtrArray *nm_txn_list_profiles(NmifaceDriverConn *conn, GError **error)
 
     if (!nmi_sync(conn, error) || !nmi_profiles_require_props(conn, NULL, error))
         return NULL;
+    nmi_profiles_parse_all(conn);
     out = g_ptr_array_new_with_free_func((GDestroyNotify)nm_txn_current_free);
     g_hash_table_iter_init(&iter, conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile)) {
@@ -235,6 +236,7 @@ gboolean nm_txn_capture(NmifaceDriverConn *conn, NmiTxnJournal *journal, GError 
         g_prefix_error(error, "cannot record the restore point: ");
         return FALSE;
     }
+    nmi_profiles_parse_all(conn);
     active = nm_txn_list_active(conn);
     to_read = g_ptr_array_new_with_free_func((GDestroyNotify)secrets_to_read_free);
     g_ptr_array_set_size(journal->profiles, 0);

@@ -55,8 +55,9 @@ static void test_many_profiles(void)
     g_autofree char *nm_count = NULL;
     g_autofree char *nmcli_count = NULL;
     g_autofree char *nmcli_ms = NULL;
+    g_autoptr(GError) error = NULL;
     NmifaceDriverConn *conn;
-    gint64 start, cold_total = 0, warm_total = 0;
+    gint64 start, cold_total = 0, warm_total = 0, begin_ms;
 
     write_profiles();
     /* NM's own count (ListConnections, one reply); lo's external profile is not listed. */
@@ -82,7 +83,20 @@ static void test_many_profiles(void)
         g_assert_cmpuint(count_listed(conn), ==, N_PROFILES);
         warm_total += g_get_monotonic_time() - start;
     }
+    /* A transaction over them all: Begin and Rollback parse every profile, on several threads
+     * (nmi_profiles_parse_all), most of them from the bulk reader's replies. */
+    start = g_get_monotonic_time();
+    g_assert_true(td_driver()->change_begin(conn, 0, 0, &error));
+    td_assert_no_error(error);
+    begin_ms = (g_get_monotonic_time() - start) / 1000;
+    g_assert_true(td_driver()->undefine(conn, "tb0500", &error));
+    td_assert_no_error(error);
+    g_assert_cmpuint(count_listed(conn), ==, N_PROFILES - 1);
+    g_assert_true(td_driver()->change_rollback(conn, 0, &error));
+    td_assert_no_error(error);
+    g_assert_cmpuint(count_listed(conn), ==, N_PROFILES);
     td_driver()->close(conn);
+    g_test_message("Begin over %d profiles: %" G_GINT64_FORMAT " ms", N_PROFILES, begin_ms);
     nmcli_ms = td_sh("s=$(date +%%s%%N); nmcli -t -f NAME,TYPE,DEVICE connection show "
                      ">/dev/null; e=$(date +%%s%%N); echo $(((e - s) / 1000000))");
     g_test_message("%d profiles, max 32 pending replies: open+ListAll cold %.1f ms, ListAll "

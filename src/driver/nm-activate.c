@@ -28,12 +28,6 @@ static void activation_free(Activation *a)
     g_free(a);
 }
 
-typedef enum {
-    ACT_PENDING,
-    ACT_DONE,
-    ACT_FAILED,
-} ActOutcome;
-
 static gboolean device_is_controller(NmifaceDriverConn *conn, const char *device)
 {
     guint32 type = nmi_object_get_u(conn, device, NM_DBUS_INTERFACE_DEVICE, "DeviceType", 0);
@@ -41,33 +35,38 @@ static gboolean device_is_controller(NmifaceDriverConn *conn, const char *device
     return type == NM_DEVICE_TYPE_BRIDGE || type == NM_DEVICE_TYPE_BOND;
 }
 
-static ActOutcome activation_outcome(NmifaceDriverConn *conn, Activation *a)
+NmiActOutcome nmi_activation_outcome(NmifaceDriverConn *conn, const char *ac, char **device)
 {
     guint32 ac_state, dev_state, flags;
     g_autoptr(GPtrArray) devices = NULL;
 
-    if (!g_hash_table_contains(conn->objects, a->ac))
-        return ACT_FAILED;
-    devices = nmi_object_get_ao(conn, a->ac, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "Devices");
-    if (devices->len > 0 && a->device == NULL)
-        a->device = g_strdup(devices->pdata[0]);
-    ac_state = nmi_object_get_u(conn, a->ac, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "State",
+    if (!g_hash_table_contains(conn->objects, ac))
+        return NMI_ACT_FAILED;
+    devices = nmi_object_get_ao(conn, ac, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "Devices");
+    if (devices->len > 0 && *device == NULL)
+        *device = g_strdup(devices->pdata[0]);
+    ac_state = nmi_object_get_u(conn, ac, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "State",
                                 NM_ACTIVE_CONNECTION_STATE_UNKNOWN);
     if (ac_state == NM_ACTIVE_CONNECTION_STATE_ACTIVATED)
-        return ACT_DONE;
+        return NMI_ACT_DONE;
     if (ac_state >= NM_ACTIVE_CONNECTION_STATE_DEACTIVATING)
-        return ACT_FAILED;
-    if (a->device == NULL)
-        return ACT_PENDING;
-    dev_state = nmi_object_get_u(conn, a->device, NM_DBUS_INTERFACE_DEVICE, "State", 0);
-    flags = nmi_object_get_u(conn, a->device, NM_DBUS_INTERFACE_DEVICE, "InterfaceFlags", 0);
+        return NMI_ACT_FAILED;
+    if (*device == NULL)
+        return NMI_ACT_PENDING;
+    dev_state = nmi_object_get_u(conn, *device, NM_DBUS_INTERFACE_DEVICE, "State", 0);
+    flags = nmi_object_get_u(conn, *device, NM_DBUS_INTERFACE_DEVICE, "InterfaceFlags", 0);
     if (dev_state == NM_DEVICE_STATE_FAILED)
-        return ACT_FAILED;
+        return NMI_ACT_FAILED;
     /* Up, and NM waits only for carrier, or for ports to bring it. */
     if (dev_state == NM_DEVICE_STATE_IP_CONFIG && (flags & NM_DEVICE_INTERFACE_FLAG_UP) != 0 &&
-        ((flags & NM_DEVICE_INTERFACE_FLAG_LOWER_UP) == 0 || device_is_controller(conn, a->device)))
-        return ACT_DONE;
-    return ACT_PENDING;
+        ((flags & NM_DEVICE_INTERFACE_FLAG_LOWER_UP) == 0 || device_is_controller(conn, *device)))
+        return NMI_ACT_DONE;
+    return NMI_ACT_PENDING;
+}
+
+static NmiActOutcome activation_outcome(NmifaceDriverConn *conn, Activation *a)
+{
+    return nmi_activation_outcome(conn, a->ac, &a->device);
 }
 
 static gboolean activations_settled(NmifaceDriverConn *conn, gpointer data)
@@ -75,7 +74,7 @@ static gboolean activations_settled(NmifaceDriverConn *conn, gpointer data)
     GPtrArray *acts = data;
 
     for (guint i = 0; i < acts->len; i++)
-        if (activation_outcome(conn, acts->pdata[i]) == ACT_PENDING)
+        if (activation_outcome(conn, acts->pdata[i]) == NMI_ACT_PENDING)
             return FALSE;
     return TRUE;
 }
@@ -194,7 +193,7 @@ gboolean nmi_create(NmifaceDriverConn *conn, const char *name, guint flags, GErr
     }
     for (guint i = 0; i < acts->len; i++) {
         a = acts->pdata[i];
-        if (activation_outcome(conn, a) == ACT_FAILED) {
+        if (activation_outcome(conn, a) == NMI_ACT_FAILED) {
             set_activation_error(conn, a, error);
             deactivate_quietly(conn, acts);
             return FALSE;

@@ -274,6 +274,13 @@ gboolean nmi_undefine(NmifaceDriverConn *conn, const char *name, GError **error)
 
 /* nm-activate.c */
 gboolean nmi_create(NmifaceDriverConn *conn, const char *name, guint flags, GError **error);
+typedef enum {
+    NMI_ACT_PENDING,
+    NMI_ACT_DONE, /* activated, or up and NM only waits for carrier or (controllers) ports */
+    NMI_ACT_FAILED,
+} NmiActOutcome;
+/* How the activation @ac stands; *@device is set once NM names its device. */
+NmiActOutcome nmi_activation_outcome(NmifaceDriverConn *conn, const char *ac, char **device);
 gboolean nmi_destroy(NmifaceDriverConn *conn, const char *name, guint flags, GError **error);
 
 /* nm-driver.c */

@@ -251,14 +251,22 @@ static gboolean verify_etc_file(NmifaceDriverConn *conn, const NmiTxnProfile *p,
 /* A profile that was active at Begin and the active connection that brings it up now. */
 typedef struct {
     const NmiTxnProfile *p;
-    char *ac;      /* active connection path, NULL when it has none */
-    guint32 state; /* NM_ACTIVE_CONNECTION_STATE_* of ac when last listed */
+    char *ac;     /* active connection path, NULL when it has none */
+    char *device; /* ac's device, once known */
 } Wanted;
 
 static void wanted_free(Wanted *w)
 {
     g_free(w->ac);
+    g_free(w->device);
     g_free(w);
+}
+
+/* Create's rule (nm-activate.c): up once activated, or once the device is up and NM only
+ * waits for carrier or, for a bridge or bond, for ports. */
+static NmiActOutcome wanted_outcome(NmifaceDriverConn *conn, Wanted *w)
+{
+    return w->ac != NULL ? nmi_activation_outcome(conn, w->ac, &w->device) : NMI_ACT_FAILED;
 }
 
 /* The profiles that were active at Begin, in activation order: controllers before ports. */
@@ -280,13 +288,12 @@ static GPtrArray *profiles_to_bring_up(GPtrArray *restore)
                 continue;
             w = g_new0(Wanted, 1);
             w->p = r->p;
-            w->state = NM_ACTIVE_CONNECTION_STATE_DEACTIVATED;
             g_ptr_array_add(out, w);
         }
     return out;
 }
 
-/* Each wanted profile's active connection and state, from one listing of them. */
+/* Each wanted profile's active connection, from one listing of them. */
 static void find_active(NmifaceDriverConn *conn, GPtrArray *wanted)
 {
     g_autoptr(GPtrArray) active = nm_txn_list_active(conn);
@@ -303,9 +310,11 @@ static void find_active(NmifaceDriverConn *conn, GPtrArray *wanted)
         NmiProfile *profile = nmi_profile_by_uuid(conn, w->p->uuid);
         NmTxnActive *a = profile != NULL ? g_hash_table_lookup(by_profile, profile->path) : NULL;
 
-        g_free(w->ac);
-        w->ac = a != NULL ? g_strdup(a->ac) : NULL;
-        w->state = a != NULL ? a->state : NM_ACTIVE_CONNECTION_STATE_DEACTIVATED;
+        if (a == NULL || g_strcmp0(w->ac, a->ac) != 0) {
+            g_clear_pointer(&w->device, g_free);
+            g_free(w->ac);
+            w->ac = a != NULL ? g_strdup(a->ac) : NULL;
+        }
     }
 }
 
@@ -330,31 +339,20 @@ static gboolean activate(NmifaceDriverConn *conn, Wanted *w, GError **error)
     if (reply == NULL)
         return FALSE;
     g_free(w->ac);
+    g_clear_pointer(&w->device, g_free);
     g_variant_get(reply, "(o)", &w->ac);
-    w->state = NM_ACTIVE_CONNECTION_STATE_ACTIVATING;
     return TRUE;
 }
 
-/* DEACTIVATED for an active connection that is gone. */
-static guint32 ac_state(NmifaceDriverConn *conn, const char *ac)
-{
-    return nmi_object_get_u(conn, ac, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "State",
-                            NM_ACTIVE_CONNECTION_STATE_DEACTIVATED);
-}
-
-/* Settled: no wanted profile's active connection is still activating. Runs at every wake-up
- * of the wait, so it only reads the state of the connections found before it. An active
- * connection that is gone has stopped trying. */
+/* Settled: no wanted profile's activation is pending. Runs at every wake-up of the wait, so
+ * it only reads the connections found before it; one that is gone has stopped trying. */
 static gboolean up_settled(NmifaceDriverConn *conn, gpointer data)
 {
     GPtrArray *wanted = data;
 
-    for (guint i = 0; i < wanted->len; i++) {
-        Wanted *w = wanted->pdata[i];
-
-        if (w->ac != NULL && ac_state(conn, w->ac) == NM_ACTIVE_CONNECTION_STATE_ACTIVATING)
+    for (guint i = 0; i < wanted->len; i++)
+        if (wanted_outcome(conn, wanted->pdata[i]) == NMI_ACT_PENDING)
             return FALSE;
-    }
     return TRUE;
 }
 
@@ -403,9 +401,8 @@ static gboolean restore_activation(NmifaceDriverConn *conn, const NmiTxnJournal 
         for (guint i = 0; i < wanted->len; i++) {
             Wanted *w = wanted->pdata[i];
 
-            if (w->state == NM_ACTIVE_CONNECTION_STATE_ACTIVATED ||
-                w->state == NM_ACTIVE_CONNECTION_STATE_ACTIVATING)
-                continue;
+            if (wanted_outcome(conn, w) != NMI_ACT_FAILED)
+                continue; /* up, or on its way */
             if (!activate(conn, w, error))
                 return FALSE;
             started = TRUE;
@@ -420,7 +417,7 @@ static gboolean restore_activation(NmifaceDriverConn *conn, const NmiTxnJournal 
     for (guint i = 0; i < wanted->len; i++) {
         Wanted *w = wanted->pdata[i];
 
-        if (w->state != NM_ACTIVE_CONNECTION_STATE_ACTIVATED)
+        if (wanted_outcome(conn, w) != NMI_ACT_DONE)
             g_string_append_printf(down, "%s'%s'", down->len > 0 ? ", " : "", w->p->id);
     }
     if (down->len > 0) {

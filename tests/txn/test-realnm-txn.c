@@ -337,6 +337,43 @@ static void test_destroy_bridge(Fixture *f, gconstpointer data)
     g_assert_nonnull(etc_file("br0"));
 }
 
+/* A bridge on DHCP without ports is up while NM waits for ports (IP_CONFIG): Rollback brings
+ * it back and counts it up, as Create does, instead of waiting for an activation that ends
+ * only when DHCP gives up (after the call's timeout). */
+static void test_waiting_bridge(Fixture *f, gconstpointer data)
+{
+    static const char waiting[] = "70 (connecting (getting IP configuration))";
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *state = NULL;
+    gint64 start;
+
+    g_free(txn_sh_ok("nmcli con add type bridge ifname br9 con-name br9 autoconnect no "
+                     "bridge.stp no ipv4.method auto ipv6.method disabled >/dev/null && "
+                     "nmcli -w 0 con up br9 >/dev/null"));
+    for (guint i = 0; i < 100; i++) {
+        g_free(state);
+        state = g_strstrip(txn_sh_ok("nmcli -g GENERAL.STATE device show br9"));
+        if (g_str_equal(state, waiting))
+            break;
+        g_usleep(100000);
+    }
+    g_assert_cmpstr(state, ==, waiting);
+    begin(f, 0);
+    g_free(txn_sh_ok("nmcli con delete br9 >/dev/null"));
+    if (do_commit) {
+        commit(f);
+        g_assert_null(etc_file("br9"));
+        return;
+    }
+    start = g_get_monotonic_time();
+    rollback(f);
+    g_assert_cmpint(g_get_monotonic_time() - start, <, 10 * G_USEC_PER_SEC);
+    g_assert_nonnull(etc_file("br9"));
+    g_free(state);
+    state = g_strstrip(txn_sh_ok("nmcli -g GENERAL.STATE device show br9"));
+    g_assert_cmpstr(state, ==, waiting);
+}
+
 static void test_restart_nm(Fixture *f, gconstpointer data)
 {
     gboolean do_commit = GPOINTER_TO_INT(data);
@@ -951,6 +988,7 @@ int main(int argc, char **argv)
     ADD("delete-inactive", test_delete_inactive);
     ADD("new-bridge", test_new_bridge);
     ADD("destroy-bridge", test_destroy_bridge);
+    ADD("waiting-bridge", test_waiting_bridge);
     ADD("restart-nm", test_restart_nm);
     ADD("reboot", test_reboot);
     ADD("timeout", test_timeout);

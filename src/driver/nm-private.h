@@ -121,6 +121,12 @@ gboolean nmi_session_wait(NmifaceDriverConn *conn, NmiDoneFunc done, gpointer da
 GVariant *nmi_session_call(NmifaceDriverConn *conn, const char *path, const char *iface,
                            const char *method, GVariant *params, const GVariantType *reply_type,
                            gint64 deadline, const char *what, GError **error);
+/* The same, except that NM's error @allowed_error (a D-Bus error name) is an answer: NULL
+ * without an error. */
+GVariant *nmi_session_call_allowing(NmifaceDriverConn *conn, const char *path, const char *iface,
+                                    const char *method, GVariant *params,
+                                    const GVariantType *reply_type, gint64 deadline,
+                                    const char *what, const char *allowed_error, GError **error);
 void nmi_error_from_dbus(GError **error, const GError *dbus_error, const char *what);
 /* @iface of @path has just been (re)loaded or changed: fetch the objects it points to that the
  * mirror follows (devices, their IP configurations, active connections and their profiles). */

@@ -73,71 +73,17 @@ GPtrArray *nmi_secret_settings(NMConnection *connection)
     return names->len > 0 ? g_steal_pointer(&names) : NULL;
 }
 
-typedef struct {
-    gboolean done;
-    gboolean abandoned;
-    GVariant *reply;
-    GError *error;
-} SecretsCall;
-
-static void secrets_call_free(SecretsCall *call)
-{
-    g_clear_pointer(&call->reply, g_variant_unref);
-    g_clear_error(&call->error);
-    g_free(call);
-}
-
-static void secrets_call_done(GObject *source, GAsyncResult *res, gpointer data)
-{
-    SecretsCall *call = data;
-
-    call->reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &call->error);
-    call->done = TRUE;
-    if (call->abandoned)
-        secrets_call_free(call);
-}
-
-static gboolean secrets_call_is_done(NmifaceDriverConn *conn, gpointer data)
-{
-    return ((SecretsCall *)data)->done;
-}
-
 /* GetSecrets(@setting) of the profile at @path: a{sa{sv}}, or NULL; NULL without error when NM
- * stores none. Not nmi_session_call(): it maps D-Bus errors to virErrorNumbers, and the error
- * name that tells "none stored" from a failure would be lost. @what names the call in errors. */
+ * stores none. @what names the call in errors. */
 static GVariant *get_secrets(NmifaceDriverConn *conn, const char *path, const char *setting,
                              const char *what, GError **error)
 {
-    gint64 deadline = nmi_session_deadline(conn);
-    gint64 remaining_ms = (deadline - g_get_monotonic_time()) / 1000;
-    SecretsCall *call;
-    g_autofree char *remote = NULL;
-    GVariant *secrets;
+    g_autoptr(GVariant) reply =
+        nmi_session_call_allowing(conn, path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "GetSecrets",
+                                  g_variant_new("(s)", setting), G_VARIANT_TYPE("(a{sa{sv}})"),
+                                  nmi_session_deadline(conn), what, NMI_NO_SECRETS_ERROR, error);
 
-    if (conn->nm_owner == NULL) {
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
-                    "NetworkManager is not running, cannot %s", what);
-        return NULL;
-    }
-    call = g_new0(SecretsCall, 1);
-    g_dbus_connection_call(conn->bus, NMI_NM_BUS_NAME, path, NM_DBUS_INTERFACE_SETTINGS_CONNECTION,
-                           "GetSecrets", g_variant_new("(s)", setting),
-                           G_VARIANT_TYPE("(a{sa{sv}})"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
-                           (int)CLAMP(remaining_ms, 1, G_MAXINT), NULL, secrets_call_done, call);
-    if (!nmi_session_wait(conn, secrets_call_is_done, call, deadline, what, error)) {
-        call->abandoned = TRUE; /* freed when the reply (or GDBus's timeout) comes */
-        return NULL;
-    }
-    if (call->error != NULL) {
-        remote = g_dbus_error_get_remote_error(call->error);
-        if (g_strcmp0(remote, NMI_NO_SECRETS_ERROR) != 0)
-            nmi_error_from_dbus(error, call->error, what);
-        secrets_call_free(call);
-        return NULL;
-    }
-    secrets = g_variant_get_child_value(call->reply, 0);
-    secrets_call_free(call);
-    return secrets;
+    return reply != NULL ? g_variant_get_child_value(reply, 0) : NULL;
 }
 
 static gboolean not_stored_by_nm(NMSetting *setting, const char *secret, NMSettingSecretFlags flags,

@@ -123,12 +123,14 @@ static gboolean call_is_done(NmifaceDriverConn *conn, gpointer data)
     return ((CallState *)data)->done;
 }
 
-GVariant *nmi_session_call(NmifaceDriverConn *conn, const char *path, const char *iface,
-                           const char *method, GVariant *params, const GVariantType *reply_type,
-                           gint64 deadline, const char *what, GError **error)
+GVariant *nmi_session_call_allowing(NmifaceDriverConn *conn, const char *path, const char *iface,
+                                    const char *method, GVariant *params,
+                                    const GVariantType *reply_type, gint64 deadline,
+                                    const char *what, const char *allowed_error, GError **error)
 {
     CallState *st = g_new0(CallState, 1);
     gint64 remaining_ms = (deadline - g_get_monotonic_time()) / 1000;
+    g_autofree char *remote = NULL;
     GVariant *reply;
 
     if (conn->nm_owner == NULL) {
@@ -148,13 +150,23 @@ GVariant *nmi_session_call(NmifaceDriverConn *conn, const char *path, const char
         return NULL;
     }
     if (st->error != NULL) {
-        nmi_error_from_dbus(error, st->error, what);
+        remote = g_dbus_error_get_remote_error(st->error);
+        if (allowed_error == NULL || g_strcmp0(remote, allowed_error) != 0)
+            nmi_error_from_dbus(error, st->error, what);
         call_state_free(st);
         return NULL;
     }
     reply = g_steal_pointer(&st->reply);
     call_state_free(st);
     return reply;
+}
+
+GVariant *nmi_session_call(NmifaceDriverConn *conn, const char *path, const char *iface,
+                           const char *method, GVariant *params, const GVariantType *reply_type,
+                           gint64 deadline, const char *what, GError **error)
+{
+    return nmi_session_call_allowing(conn, path, iface, method, params, reply_type, deadline, what,
+                                     NULL, error);
 }
 
 /* ---- the mirror ------------------------------------------------------------------------- */

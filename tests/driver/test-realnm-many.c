@@ -5,6 +5,7 @@
  * and 20 warm ones all return the exact count. Timings go to the test log.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "driver-test-util.h"
 
@@ -89,6 +90,14 @@ static void test_many_profiles(void)
     g_assert_true(td_driver()->change_begin(conn, 0, 0, &error));
     td_assert_no_error(error);
     begin_ms = (g_get_monotonic_time() - start) / 1000;
+    /* Each profile's connection, built on whichever thread, is that profile's. */
+    for (int i = 0; i < N_PROFILES; i++) {
+        g_autofree char *name = g_strdup_printf("tb%04d", i);
+        g_autofree char *xml = td_inactive_xml(conn, name);
+        g_autofree char *expect = g_strdup_printf("name='%s'", name);
+
+        g_assert_nonnull(strstr(xml, expect));
+    }
     g_assert_true(td_driver()->undefine(conn, "tb0500", &error));
     td_assert_no_error(error);
     g_assert_cmpuint(count_listed(conn), ==, N_PROFILES - 1);

@@ -23,8 +23,9 @@ typedef enum {
 } BulkState;
 
 struct _NmiBulk {
+    GCancellable *connecting; /* the connect in flight (a thread of GIO's) */
     GIOStream *stream;
-    GSocket *socket; /* the stream's */
+    GSocket *socket; /* the stream's; NULL until connected */
     GMainContext *context;
     GSource *in_source;
     GSource *out_source;
@@ -56,8 +57,13 @@ static void really_free(NmiBulk *bulk)
 {
     drop_source(&bulk->in_source);
     drop_source(&bulk->out_source);
-    g_io_stream_close(bulk->stream, NULL, NULL);
-    g_object_unref(bulk->stream);
+    /* A connect still in flight ends cancelled, without touching the bulk reader. */
+    g_cancellable_cancel(bulk->connecting);
+    g_clear_object(&bulk->connecting);
+    if (bulk->stream != NULL) {
+        g_io_stream_close(bulk->stream, NULL, NULL);
+        g_object_unref(bulk->stream);
+    }
     g_byte_array_unref(bulk->in);
     g_byte_array_unref(bulk->out);
     g_free(bulk->destination);
@@ -101,6 +107,8 @@ static void fail_with(NmiBulk *bulk, const char *why)
 /* Sends what the socket takes now; the rest when it is writable again. */
 static gboolean flush(NmiBulk *bulk, GError **error)
 {
+    if (bulk->socket == NULL)
+        return TRUE; /* connecting: sent once connected */
     while (bulk->out_pos < bulk->out->len) {
         g_autoptr(GError) local = NULL;
         gssize n = g_socket_send(bulk->socket, (const char *)bulk->out->data + bulk->out_pos,
@@ -288,23 +296,39 @@ static gboolean in_cb(GSocket *socket, GIOCondition condition, gpointer data)
 
 /* ---- opening and closing ------------------------------------------------------------------ */
 
-NmiBulk *nmi_bulk_open(const char *address, const char *destination, GMainContext *context,
-                       NmiBulkReplyFunc on_reply, NmiBulkFailFunc on_failure, gpointer data,
-                       GError **error)
+static void connected_cb(GObject *source, GAsyncResult *res, gpointer data)
 {
-    g_autoptr(GIOStream) stream = g_dbus_address_get_stream_sync(address, NULL, NULL, error);
-    NmiBulk *bulk;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GIOStream) stream = g_dbus_address_get_stream_finish(res, NULL, &error);
+    NmiBulk *bulk = data;
 
-    if (stream == NULL)
-        return NULL;
-    if (!G_IS_SOCKET_CONNECTION(stream)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                    "the bus address %s is not a socket", address);
-        return NULL;
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return; /* freed meanwhile: @bulk is gone */
+    g_clear_object(&bulk->connecting);
+    enter(bulk);
+    if (stream != NULL && !G_IS_SOCKET_CONNECTION(stream))
+        g_set_error_literal(&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                            "the bus address is not a socket");
+    if (error == NULL) {
+        bulk->stream = g_steal_pointer(&stream);
+        bulk->socket = g_socket_connection_get_socket(G_SOCKET_CONNECTION(bulk->stream));
+        g_socket_set_blocking(bulk->socket, FALSE);
+        bulk->in_source = g_socket_create_source(bulk->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+        g_source_set_callback(bulk->in_source, (GSourceFunc)(void (*)(void))in_cb, bulk, NULL);
+        g_source_attach(bulk->in_source, bulk->context);
+        flush(bulk, &error);
     }
-    bulk = g_new0(NmiBulk, 1);
-    bulk->stream = g_steal_pointer(&stream);
-    bulk->socket = g_socket_connection_get_socket(G_SOCKET_CONNECTION(bulk->stream));
+    if (error != NULL)
+        fail(bulk, error);
+    leave(bulk);
+}
+
+NmiBulk *nmi_bulk_open(const char *address, const char *destination, GMainContext *context,
+                       NmiBulkReplyFunc on_reply, NmiBulkFailFunc on_failure, gpointer data)
+{
+    NmiBulk *bulk = g_new0(NmiBulk, 1);
+
+    bulk->connecting = g_cancellable_new();
     bulk->context = context;
     bulk->in = g_byte_array_new();
     bulk->out = g_byte_array_new();
@@ -312,19 +336,15 @@ NmiBulk *nmi_bulk_open(const char *address, const char *destination, GMainContex
     bulk->on_reply = on_reply;
     bulk->on_failure = on_failure;
     bulk->data = data;
-    g_socket_set_blocking(bulk->socket, FALSE);
     /* The leading NUL byte carries the credentials the bus checks EXTERNAL against. */
     g_byte_array_append(bulk->out, (const guint8 *)AUTH_AND_BEGIN, sizeof AUTH_AND_BEGIN - 1);
     bulk->hello_serial = 1;
     bulk->next_serial = 2;
     nmi_wire_append_call(bulk->out, bulk->hello_serial, BUS_NAME, BUS_PATH, BUS_NAME, "Hello");
-    if (!flush(bulk, error)) {
-        really_free(bulk);
-        return NULL;
-    }
-    bulk->in_source = g_socket_create_source(bulk->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-    g_source_set_callback(bulk->in_source, (GSourceFunc)(void (*)(void))in_cb, bulk, NULL);
-    g_source_attach(bulk->in_source, context);
+    /* Not the _sync form: a connect that hangs must not outlast the call's deadline. */
+    g_main_context_push_thread_default(context);
+    g_dbus_address_get_stream(address, bulk->connecting, connected_cb, bulk);
+    g_main_context_pop_thread_default(context);
     return bulk;
 }
 

@@ -605,25 +605,11 @@ static void bulk_failed(gpointer data, const GError *error)
     pump(conn);
 }
 
-gboolean nmi_bulk_start(NmifaceDriverConn *conn, GError **error)
+void nmi_bulk_start(NmifaceDriverConn *conn)
 {
-    g_autoptr(GError) local = NULL;
-    BulkMode mode = bulk_mode();
-
-    if (mode == BULK_OFF || conn->bulk != NULL)
-        return TRUE;
-    conn->bulk = nmi_bulk_open(conn->address, conn->nm_owner, conn->context, bulk_reply,
-                               bulk_failed, conn, &local);
-    if (conn->bulk != NULL)
-        return TRUE;
-    if (mode == BULK_REQUIRED) {
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
-                    "cannot open the bulk settings reader on %s: %s", conn->address,
-                    local->message);
-        return FALSE;
-    }
-    g_debug("no bulk settings reader, fetching over GDBus: %s", local->message);
-    return TRUE;
+    if (bulk_mode() != BULK_OFF && conn->bulk == NULL)
+        conn->bulk = nmi_bulk_open(conn->address, conn->nm_owner, conn->context, bulk_reply,
+                                   bulk_failed, conn);
 }
 
 void nmi_bulk_stop(NmifaceDriverConn *conn)

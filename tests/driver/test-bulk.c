@@ -217,16 +217,30 @@ static void run_client(Client *client, const char *address, guint calls, guint r
         ;
 }
 
-static void test_replies_in_pieces(void)
+/* A fake bus serving in @mode (answering up to @calls calls), the client making @calls calls:
+ * checks the replies and failures that came, in @client. */
+static void run_against(Client *client, ServeMode mode, guint calls, guint replies, guint failures)
 {
     FakeBus bus = {0};
+    g_autofree char *address = fake_bus_start(&bus, mode, calls);
+
+    run_client(client, address, calls, replies, failures);
+    fake_bus_stop(&bus);
+    g_assert_cmpuint(client->serials->len, ==, replies);
+    g_assert_cmpuint(client->failures, ==, failures);
+    g_ptr_array_unref(client->serials);
+}
+
+static void test_replies_in_pieces(void)
+{
     Client client = {0};
+    FakeBus bus = {0};
     g_autofree char *address = fake_bus_start(&bus, SERVE_REPLIES, 20);
 
     run_client(&client, address, 20, 20, 0);
     fake_bus_stop(&bus);
-    g_assert_cmpuint(client.serials->len, ==, 20);
     g_assert_cmpuint(client.failures, ==, 0);
+    g_assert_cmpuint(client.serials->len, ==, 20);
     for (guint i = 0; i < 20; i++)
         g_assert_cmpuint(GPOINTER_TO_UINT(client.serials->pdata[i]), ==, i + 2);
     g_ptr_array_unref(client.serials);
@@ -234,41 +248,24 @@ static void test_replies_in_pieces(void)
 
 static void test_auth_rejected(void)
 {
-    FakeBus bus = {0};
     Client client = {0};
-    g_autofree char *address = fake_bus_start(&bus, SERVE_REJECT, 0);
 
-    run_client(&client, address, 3, 0, 1);
-    fake_bus_stop(&bus);
-    g_assert_cmpuint(client.failures, ==, 1);
-    g_assert_cmpuint(client.serials->len, ==, 0);
-    g_ptr_array_unref(client.serials);
+    run_against(&client, SERVE_REJECT, 3, 0, 1);
 }
 
 static void test_garbage(void)
 {
-    FakeBus bus = {0};
     Client client = {0};
-    g_autofree char *address = fake_bus_start(&bus, SERVE_GARBAGE, 0);
 
-    run_client(&client, address, 3, 0, 1);
-    fake_bus_stop(&bus);
-    g_assert_cmpuint(client.failures, ==, 1);
-    g_ptr_array_unref(client.serials);
+    run_against(&client, SERVE_GARBAGE, 3, 0, 1);
 }
 
 /* Replies that came in the same read as the end of the stream are handed over first. */
 static void test_replies_then_close(void)
 {
-    FakeBus bus = {0};
     Client client = {0};
-    g_autofree char *address = fake_bus_start(&bus, SERVE_CLOSE_AFTER, 5);
 
-    run_client(&client, address, 5, 2, 1);
-    fake_bus_stop(&bus);
-    g_assert_cmpuint(client.serials->len, ==, 2);
-    g_assert_cmpuint(client.failures, ==, 1);
-    g_ptr_array_unref(client.serials);
+    run_against(&client, SERVE_CLOSE_AFTER, 5, 2, 1);
 }
 
 /* Connecting fails (no bus there): reported as any failure, calls made meanwhile answered
@@ -304,15 +301,10 @@ static void test_free_while_connecting(void)
 /* The owner frees the reader from its reply callback (as the driver does when a load ends). */
 static void test_free_in_callback(void)
 {
-    FakeBus bus = {0};
     Client client = {.free_in_reply = TRUE};
-    g_autofree char *address = fake_bus_start(&bus, SERVE_REPLIES, 4);
 
-    run_client(&client, address, 4, 1, 0);
-    fake_bus_stop(&bus);
-    g_assert_cmpuint(client.serials->len, ==, 1);
+    run_against(&client, SERVE_REPLIES, 4, 1, 0);
     g_assert_null(client.bulk);
-    g_ptr_array_unref(client.serials);
 }
 
 int main(int argc, char **argv)

@@ -4,10 +4,13 @@
  * purpose: SASL EXTERNAL without an initial response (the form that also works across user
  * namespaces), sent in one go with BEGIN and Hello as sd-bus does; then method calls out and
  * replies in, read straight from a non-blocking socket by sources on the caller's context.
+ * Only local (unix:) buses: a connect there succeeds or fails at once, so it needs no thread
+ * or timer to stay within a call's deadline.
  * Anything unexpected fails the connection, and its owner asks again over GDBus.
  */
 #include "nm-bulk.h"
 
+#include <gio/gunixsocketaddress.h>
 #include <string.h>
 
 #define READ_CHUNK     (64 * 1024)
@@ -23,9 +26,7 @@ typedef enum {
 } BulkState;
 
 struct _NmiBulk {
-    GCancellable *connecting; /* the connect in flight (a thread of GIO's) */
-    GIOStream *stream;
-    GSocket *socket; /* the stream's; NULL until connected */
+    GSocket *socket;
     GMainContext *context;
     GSource *in_source;
     GSource *out_source;
@@ -57,13 +58,8 @@ static void really_free(NmiBulk *bulk)
 {
     drop_source(&bulk->in_source);
     drop_source(&bulk->out_source);
-    /* A connect still in flight ends cancelled, without touching the bulk reader. */
-    g_cancellable_cancel(bulk->connecting);
-    g_clear_object(&bulk->connecting);
-    if (bulk->stream != NULL) {
-        g_io_stream_close(bulk->stream, NULL, NULL);
-        g_object_unref(bulk->stream);
-    }
+    g_socket_close(bulk->socket, NULL);
+    g_object_unref(bulk->socket);
     g_byte_array_unref(bulk->in);
     g_byte_array_unref(bulk->out);
     g_free(bulk->destination);
@@ -107,8 +103,6 @@ static void fail_with(NmiBulk *bulk, const char *why)
 /* Sends what the socket takes now; the rest when it is writable again. */
 static gboolean flush(NmiBulk *bulk, GError **error)
 {
-    if (bulk->socket == NULL)
-        return TRUE; /* connecting: sent once connected */
     while (bulk->out_pos < bulk->out->len) {
         g_autoptr(GError) local = NULL;
         gssize n = g_socket_send(bulk->socket, (const char *)bulk->out->data + bulk->out_pos,
@@ -296,39 +290,58 @@ static gboolean in_cb(GSocket *socket, GIOCondition condition, gpointer data)
 
 /* ---- opening and closing ------------------------------------------------------------------ */
 
-static void connected_cb(GObject *source, GAsyncResult *res, gpointer data)
+/* The socket address of a bus address's first unix: entry (path= or abstract=), or NULL: the
+ * bulk reader speaks only to local buses (the system bus is one); GDBus serves the rest. */
+static GSocketAddress *unix_address(const char *address)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GIOStream) stream = g_dbus_address_get_stream_finish(res, NULL, &error);
-    NmiBulk *bulk = data;
+    g_auto(GStrv) entries = g_strsplit(address, ";", -1);
 
-    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return; /* freed meanwhile: @bulk is gone */
-    g_clear_object(&bulk->connecting);
-    enter(bulk);
-    if (stream != NULL && !G_IS_SOCKET_CONNECTION(stream))
-        g_set_error_literal(&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                            "the bus address is not a socket");
-    if (error == NULL) {
-        bulk->stream = g_steal_pointer(&stream);
-        bulk->socket = g_socket_connection_get_socket(G_SOCKET_CONNECTION(bulk->stream));
-        g_socket_set_blocking(bulk->socket, FALSE);
-        bulk->in_source = g_socket_create_source(bulk->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-        g_source_set_callback(bulk->in_source, (GSourceFunc)(void (*)(void))in_cb, bulk, NULL);
-        g_source_attach(bulk->in_source, bulk->context);
-        flush(bulk, &error);
+    for (guint i = 0; entries[i] != NULL; i++) {
+        g_auto(GStrv) keys = NULL;
+
+        if (!g_str_has_prefix(entries[i], "unix:"))
+            continue;
+        keys = g_strsplit(entries[i] + strlen("unix:"), ",", -1);
+        for (guint k = 0; keys[k] != NULL; k++) {
+            gboolean abstract = g_str_has_prefix(keys[k], "abstract=");
+            g_autofree char *path = NULL;
+
+            if (!abstract && !g_str_has_prefix(keys[k], "path="))
+                continue;
+            path = g_uri_unescape_string(strchr(keys[k], '=') + 1, NULL);
+            if (path == NULL || *path == '\0')
+                return NULL;
+            return g_unix_socket_address_new_with_type(
+                path, -1, abstract ? G_UNIX_SOCKET_ADDRESS_ABSTRACT : G_UNIX_SOCKET_ADDRESS_PATH);
+        }
     }
-    if (error != NULL)
-        fail(bulk, error);
-    leave(bulk);
+    return NULL;
 }
 
 NmiBulk *nmi_bulk_open(const char *address, const char *destination, GMainContext *context,
-                       NmiBulkReplyFunc on_reply, NmiBulkFailFunc on_failure, gpointer data)
+                       NmiBulkReplyFunc on_reply, NmiBulkFailFunc on_failure, gpointer data,
+                       GError **error)
 {
-    NmiBulk *bulk = g_new0(NmiBulk, 1);
+    g_autoptr(GSocketAddress) socket_address = unix_address(address);
+    g_autoptr(GSocket) socket = NULL;
+    NmiBulk *bulk;
 
-    bulk->connecting = g_cancellable_new();
+    if (socket_address == NULL) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                    "the bus address %s has no unix: path", address);
+        return NULL;
+    }
+    socket =
+        g_socket_new(G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error);
+    if (socket == NULL)
+        return NULL;
+    /* Never waits: a local connect succeeds or fails at once (EAGAIN when the bus's listen
+     * queue is full), so a call's deadline cannot pass here. */
+    g_socket_set_blocking(socket, FALSE);
+    if (!g_socket_connect(socket, socket_address, NULL, error))
+        return NULL;
+    bulk = g_new0(NmiBulk, 1);
+    bulk->socket = g_steal_pointer(&socket);
     bulk->context = context;
     bulk->in = g_byte_array_new();
     bulk->out = g_byte_array_new();
@@ -341,10 +354,13 @@ NmiBulk *nmi_bulk_open(const char *address, const char *destination, GMainContex
     bulk->hello_serial = 1;
     bulk->next_serial = 2;
     nmi_wire_append_call(bulk->out, bulk->hello_serial, BUS_NAME, BUS_PATH, BUS_NAME, "Hello");
-    /* Not the _sync form: a connect that hangs must not outlast the call's deadline. */
-    g_main_context_push_thread_default(context);
-    g_dbus_address_get_stream(address, bulk->connecting, connected_cb, bulk);
-    g_main_context_pop_thread_default(context);
+    if (!flush(bulk, error)) {
+        really_free(bulk);
+        return NULL;
+    }
+    bulk->in_source = g_socket_create_source(bulk->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+    g_source_set_callback(bulk->in_source, (GSourceFunc)(void (*)(void))in_cb, bulk, NULL);
+    g_source_attach(bulk->in_source, context);
     return bulk;
 }
 

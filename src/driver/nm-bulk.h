@@ -25,11 +25,12 @@ typedef void (*NmiBulkReplyFunc)(gpointer data, GBytes *message, const NmiWireHe
  * Called once; nmi_bulk_call returns 0 afterwards. */
 typedef void (*NmiBulkFailFunc)(gpointer data, const GError *error);
 
-/* Connects to the bus at @address and authenticates without waiting (the callbacks come from
- * @context): calls made right away are sent once connected, and a failure to connect is
- * reported as any other, through @on_failure. */
+/* Connects to the bus at @address (its unix: path; the connect never waits) and starts
+ * authenticating without waiting: calls made right away are sent in the same stream. NULL
+ * with @error when there is no such bus or the address is not a local one. */
 NmiBulk *nmi_bulk_open(const char *address, const char *destination, GMainContext *context,
-                       NmiBulkReplyFunc on_reply, NmiBulkFailFunc on_failure, gpointer data);
+                       NmiBulkReplyFunc on_reply, NmiBulkFailFunc on_failure, gpointer data,
+                       GError **error);
 /* Sends a call without arguments to the destination; its serial, or 0 if the connection has
  * failed. */
 guint32 nmi_bulk_call(NmiBulk *bulk, const char *path, const char *iface, const char *member);

@@ -173,7 +173,7 @@ void nmi_profiles_parse_all(NmifaceDriverConn *conn);
 /* Its settings have arrived (they may have changed since: see stale). */
 gboolean nmi_profile_known(const NmiProfile *profile);
 /* The mirror's first load asks for profiles on the bulk reader (nm-bulk.h) when it can. */
-void nmi_bulk_start(NmifaceDriverConn *conn);
+gboolean nmi_bulk_start(NmifaceDriverConn *conn, GError **error);
 void nmi_bulk_stop(NmifaceDriverConn *conn);
 
 /* nm-listing.c: one consistent view of the interfaces at the time of the call. */

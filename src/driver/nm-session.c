@@ -431,7 +431,8 @@ gboolean nmi_session_load(NmifaceDriverConn *conn, gint64 deadline, GError **err
     conn->loaded = FALSE;
     conn->mirroring = TRUE;
     conn->serial++;
-    nmi_bulk_start(conn);
+    if (!nmi_bulk_start(conn, error))
+        return FALSE;
     nmi_objects_queue_fetch(conn, NMI_NM_PATH, NM_DBUS_INTERFACE);
     nmi_objects_queue_fetch(conn, NMI_NM_SETTINGS_PATH, NM_DBUS_INTERFACE_SETTINGS);
     ok = nmi_fetches_wait(conn, deadline, error);

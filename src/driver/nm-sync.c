@@ -298,12 +298,16 @@ void nmi_profiles_parse_all(NmifaceDriverConn *conn)
     for (guint w = 0; w < workers; w++) {
         slices[w] = (ParseSlice){(NmiProfile **)todo->pdata, out, todo->len * w / workers,
                                  todo->len * (w + 1) / workers};
+        /* No thread to be had (limits): this one parses that slice too. */
         if (w > 0)
-            threads[w] = g_thread_new("nmiface-parse", parse_slice, &slices[w]);
+            threads[w] = g_thread_try_new("nmiface-parse", parse_slice, &slices[w], NULL);
     }
-    parse_slice(&slices[0]);
+    for (guint w = 0; w < workers; w++)
+        if (threads[w] == NULL)
+            parse_slice(&slices[w]);
     for (guint w = 1; w < workers; w++)
-        g_thread_join(threads[w]);
+        if (threads[w] != NULL)
+            g_thread_join(threads[w]);
     for (guint i = 0; i < todo->len; i++)
         ((NmiProfile *)todo->pdata[i])->connection = out[i];
 }
@@ -605,11 +609,25 @@ static void bulk_failed(gpointer data, const GError *error)
     pump(conn);
 }
 
-void nmi_bulk_start(NmifaceDriverConn *conn)
+gboolean nmi_bulk_start(NmifaceDriverConn *conn, GError **error)
 {
-    if (bulk_mode() != BULK_OFF && conn->bulk == NULL)
-        conn->bulk = nmi_bulk_open(conn->address, conn->nm_owner, conn->context, bulk_reply,
-                                   bulk_failed, conn);
+    g_autoptr(GError) local = NULL;
+    BulkMode mode = bulk_mode();
+
+    if (mode == BULK_OFF || conn->bulk != NULL)
+        return TRUE;
+    conn->bulk = nmi_bulk_open(conn->address, conn->nm_owner, conn->context, bulk_reply,
+                               bulk_failed, conn, &local);
+    if (conn->bulk != NULL)
+        return TRUE;
+    if (mode == BULK_REQUIRED) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
+                    "cannot open the bulk settings reader on %s: %s", conn->address,
+                    local->message);
+        return FALSE;
+    }
+    g_debug("no bulk settings reader, fetching over GDBus: %s", local->message);
+    return TRUE;
 }
 
 void nmi_bulk_stop(NmifaceDriverConn *conn)

@@ -287,73 +287,6 @@ static NmiSnapshot *snapshot_build(NmifaceDriverConn *conn, GError **error)
     return g_steal_pointer(&snap);
 }
 
-/* An ethernet address (6 bytes), lower case; NULL for another length. */
-static char *hwaddr_text(const guint8 *data, gsize len)
-{
-    g_autofree char *text = NULL;
-
-    if (data == NULL || len != ETH_ALEN)
-        return NULL;
-    text = nm_utils_hwaddr_ntoa(data, len);
-    return g_ascii_strdown(text, -1);
-}
-
-char *nmi_mac_choose(const guint8 *wired, gsize wired_len, const guint8 *bridge, gsize bridge_len,
-                     const char *assigned)
-{
-    char *mac = hwaddr_text(wired, wired_len);
-
-    if (mac == NULL)
-        mac = hwaddr_text(bridge, bridge_len);
-    if (mac != NULL)
-        return mac;
-    /* NM sends cloned-mac-address as "assigned-mac-address", which may also be a policy word
-     * ("preserve", "random", ...). */
-    if (assigned != NULL && nm_utils_hwaddr_valid(assigned, ETH_ALEN))
-        return g_ascii_strdown(assigned, -1);
-    return NULL;
-}
-
-/* A byte array in setting @setting of the D-Bus settings; NULL if absent. */
-static GVariant *settings_bytes(GVariant *settings, const char *setting, const char *key)
-{
-    g_autoptr(GVariant) dict = g_variant_lookup_value(settings, setting, G_VARIANT_TYPE_VARDICT);
-
-    return dict != NULL ? g_variant_lookup_value(dict, key, G_VARIANT_TYPE_BYTESTRING) : NULL;
-}
-
-/* Read from the D-Bus settings: a listing of inactive profiles builds no NMConnection. */
-static char *settings_mac(GVariant *settings)
-{
-    g_autoptr(GVariant) wired =
-        settings_bytes(settings, NM_SETTING_WIRED_SETTING_NAME, NM_SETTING_WIRED_MAC_ADDRESS);
-    g_autoptr(GVariant) bridge =
-        settings_bytes(settings, NM_SETTING_BRIDGE_SETTING_NAME, NM_SETTING_BRIDGE_MAC_ADDRESS);
-    g_autoptr(GVariant) s_wired =
-        g_variant_lookup_value(settings, NM_SETTING_WIRED_SETTING_NAME, G_VARIANT_TYPE_VARDICT);
-    const char *assigned = NULL;
-    gsize wired_len = 0, bridge_len = 0;
-    const guint8 *wired_data = wired ? g_variant_get_fixed_array(wired, &wired_len, 1) : NULL;
-    const guint8 *bridge_data = bridge ? g_variant_get_fixed_array(bridge, &bridge_len, 1) : NULL;
-
-    if (s_wired != NULL)
-        g_variant_lookup(s_wired, "assigned-mac-address", "&s", &assigned);
-    return nmi_mac_choose(wired_data, wired_len, bridge_data, bridge_len, assigned);
-}
-
-/* Kept with the profile until its settings change: warm listings ask for it every time. */
-static char *profile_mac(NmiProfile *profile)
-{
-    if (profile == NULL || !nmi_profile_known(profile))
-        return NULL;
-    if (!profile->mac_known) {
-        /* (the bulk reader sets it with the other keys: raw profiles get here known) */
-        profile->mac = profile->settings != NULL ? settings_mac(profile->settings) : NULL;
-        profile->mac_known = TRUE;
-    }
-    return g_strdup(profile->mac);
-}
-
 NmifaceIfaceInfo *nmi_entry_to_info(NmifaceDriverConn *conn, const NmiEntry *entry)
 {
     NmifaceIfaceInfo *info = g_new0(NmifaceIfaceInfo, 1);
@@ -363,7 +296,7 @@ NmifaceIfaceInfo *nmi_entry_to_info(NmifaceDriverConn *conn, const NmiEntry *ent
     if (hw != NULL && nm_utils_hwaddr_valid(hw, ETH_ALEN))
         info->mac = g_ascii_strdown(hw, -1);
     else
-        info->mac = profile_mac(entry->profile);
+        info->mac = entry->profile != NULL ? g_strdup(entry->profile->mac) : NULL;
     info->active = entry->active;
     return info;
 }

@@ -55,8 +55,7 @@ typedef struct {
     const char *master;
     const char *port_type; /* connection.slave-type */
     guint64 timestamp;
-    char *mac; /* the profile's MAC for listings, lower case; valid once mac_known */
-    gboolean mac_known;
+    char *mac;          /* the profile's MAC for listings, lower case, or NULL */
     gboolean in_flight; /* a GetSettings is pending */
     gboolean dirty;     /* changed since the pending fetch was sent: fetch again */
     gboolean queued;
@@ -204,10 +203,6 @@ const char *nmi_device_by_name(NmifaceDriverConn *conn, const char *name);
 const char *nmi_device_active_connection(NmifaceDriverConn *conn, const char *device);
 gboolean nmi_device_is_active(NmifaceDriverConn *conn, const char *device);
 gboolean nmi_profile_is_volatile(NmifaceDriverConn *conn, const NmiProfile *profile);
-/* A profile's MAC for listings: 802-3-ethernet.mac-address, else bridge.mac-address, else a
- * cloned MAC (assigned-mac-address); lower case, NULL if none. */
-char *nmi_mac_choose(const guint8 *wired, gsize wired_len, const guint8 *bridge, gsize bridge_len,
-                     const char *assigned);
 /* Profiles of these types (connection.type) define interfaces. */
 gboolean nmi_is_listed_type(const char *type);
 NmiProfile *nmi_choose_profile(NmifaceDriverConn *conn, GPtrArray *candidates, const char *device);

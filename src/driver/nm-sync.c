@@ -130,6 +130,63 @@ static void note_failure(NmifaceDriverConn *conn, GError *error, const char *wha
 
 /* ---- profile settings ------------------------------------------------------------------- */
 
+/* A profile's MAC for listings: 802-3-ethernet.mac-address, else bridge.mac-address, else a
+ * cloned MAC (assigned-mac-address); lower case, NULL if none. Kept with the profile: warm
+ * listings ask for it every time. */
+/* An ethernet address (6 bytes), lower case; NULL for another length. */
+static char *hwaddr_text(const guint8 *data, gsize len)
+{
+    g_autofree char *text = NULL;
+
+    if (data == NULL || len != ETH_ALEN)
+        return NULL;
+    text = nm_utils_hwaddr_ntoa(data, len);
+    return g_ascii_strdown(text, -1);
+}
+
+static char *mac_choose(const guint8 *wired, gsize wired_len, const guint8 *bridge,
+                        gsize bridge_len, const char *assigned)
+{
+    char *mac = hwaddr_text(wired, wired_len);
+
+    if (mac == NULL)
+        mac = hwaddr_text(bridge, bridge_len);
+    if (mac != NULL)
+        return mac;
+    /* NM sends cloned-mac-address as "assigned-mac-address", which may also be a policy word
+     * ("preserve", "random", ...). */
+    if (assigned != NULL && nm_utils_hwaddr_valid(assigned, ETH_ALEN))
+        return g_ascii_strdown(assigned, -1);
+    return NULL;
+}
+
+/* A byte array in setting @setting of the D-Bus settings; NULL if absent. */
+static GVariant *settings_bytes(GVariant *settings, const char *setting, const char *key)
+{
+    g_autoptr(GVariant) dict = g_variant_lookup_value(settings, setting, G_VARIANT_TYPE_VARDICT);
+
+    return dict != NULL ? g_variant_lookup_value(dict, key, G_VARIANT_TYPE_BYTESTRING) : NULL;
+}
+
+/* Read from the D-Bus settings: a listing of inactive profiles builds no NMConnection. */
+static char *settings_mac(GVariant *settings)
+{
+    g_autoptr(GVariant) wired =
+        settings_bytes(settings, NM_SETTING_WIRED_SETTING_NAME, NM_SETTING_WIRED_MAC_ADDRESS);
+    g_autoptr(GVariant) bridge =
+        settings_bytes(settings, NM_SETTING_BRIDGE_SETTING_NAME, NM_SETTING_BRIDGE_MAC_ADDRESS);
+    g_autoptr(GVariant) s_wired =
+        g_variant_lookup_value(settings, NM_SETTING_WIRED_SETTING_NAME, G_VARIANT_TYPE_VARDICT);
+    const char *assigned = NULL;
+    gsize wired_len = 0, bridge_len = 0;
+    const guint8 *wired_data = wired ? g_variant_get_fixed_array(wired, &wired_len, 1) : NULL;
+    const guint8 *bridge_data = bridge ? g_variant_get_fixed_array(bridge, &bridge_len, 1) : NULL;
+
+    if (s_wired != NULL)
+        g_variant_lookup(s_wired, "assigned-mac-address", "&s", &assigned);
+    return mac_choose(wired_data, wired_len, bridge_data, bridge_len, assigned);
+}
+
 /* Forgets the settings and everything read from them. */
 static void profile_clear(NmiProfile *profile)
 {
@@ -140,7 +197,6 @@ static void profile_clear(NmiProfile *profile)
     profile->port_type = NULL;
     profile->timestamp = 0;
     g_clear_pointer(&profile->mac, g_free);
-    profile->mac_known = FALSE;
 }
 
 gboolean nmi_profile_known(const NmiProfile *profile)
@@ -316,6 +372,7 @@ static gboolean profile_set_settings(NmiProfile *profile, GVariant *settings, GE
 {
     profile_clear(profile);
     profile->settings = g_variant_ref(settings);
+    profile->mac = settings_mac(settings);
     if (!profile_index(profile)) {
         g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                             "it has no connection setting");
@@ -344,9 +401,8 @@ static gboolean profile_set_raw(NmiProfile *profile, GBytes *message, const NmiW
     profile->master = keys.master;
     profile->port_type = keys.port_type;
     profile->timestamp = keys.timestamp;
-    profile->mac = nmi_mac_choose(keys.wired_mac, keys.wired_mac_len, keys.bridge_mac,
-                                  keys.bridge_mac_len, keys.assigned_mac);
-    profile->mac_known = TRUE;
+    profile->mac = mac_choose(keys.wired_mac, keys.wired_mac_len, keys.bridge_mac,
+                              keys.bridge_mac_len, keys.assigned_mac);
     return TRUE;
 }
 

@@ -3,6 +3,10 @@
  * The transaction journal: one GKeyFile at <run dir>/transaction. Begin publishes it with
  * link(), which fails with EEXIST in every process but one; updates rename() a complete
  * temporary file over it, so a reader sees the old or the new journal, never a torn one.
+ * Whatever first looks at the journal and then changes it (publish over a stale one, update,
+ * remove, a reader dropping a stale one) does both under an flock on <run dir>/journal.lock,
+ * and acts only on the journal with the id it looked for. Each group carries a SHA-256 of its
+ * values: a damaged journal is refused, never replayed, and kept.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -120,11 +124,61 @@ NmiTxnProfile *nmi_txn_journal_find(const NmiTxnJournal *journal, const char *uu
 /* ---- (de)serialisation ------------------------------------------------------------------ */
 
 /* Groups in this order: the header first, so that nmi_txn_journal_peek() finds it whole in the
- * first NMI_TXN_HEADER_MAX bytes; then what grows with the host. */
+ * first NMI_TXN_HEADER_MAX bytes; then what grows with the host. Every group ends with the
+ * SHA-256 of its other keys (group_checksum()); [restore-point] lists the profile groups, so a
+ * lost group shows too. */
 #define GROUP_RESTORE "restore-point"
+#define KEY_CHECKSUM  "checksum"
+
+/* The raw (escaped) text of every key of @group but the checksum, in file order, with the
+ * group's name: what is written is what is checked, byte for byte, whatever the key's type. */
+char *nmi_txn_group_checksum(GKeyFile *kf, const char *group)
+{
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_auto(GStrv) keys = g_key_file_get_keys(kf, group, NULL, NULL);
+
+    g_checksum_update(sum, (const guchar *)group, (gssize)strlen(group) + 1);
+    for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
+        g_autofree char *value = NULL;
+
+        if (g_str_equal(keys[i], KEY_CHECKSUM))
+            continue;
+        value = g_key_file_get_value(kf, group, keys[i], NULL);
+        g_checksum_update(sum, (const guchar *)keys[i], (gssize)strlen(keys[i]) + 1);
+        g_checksum_update(sum, (const guchar *)value, (gssize)strlen(value) + 1);
+    }
+    return g_strdup(g_checksum_get_string(sum));
+}
+
+static void seal_group(GKeyFile *kf, const char *group)
+{
+    g_autofree char *sum = nmi_txn_group_checksum(kf, group);
+
+    g_key_file_set_string(kf, group, KEY_CHECKSUM, sum);
+}
+
+static gboolean check_group(GKeyFile *kf, const char *group, GError **error)
+{
+    g_autofree char *stored = g_key_file_get_value(kf, group, KEY_CHECKSUM, NULL);
+    g_autofree char *sum = NULL;
+
+    if (stored == NULL) {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND, "[%s] has no checksum",
+                    group);
+        return FALSE;
+    }
+    sum = nmi_txn_group_checksum(kf, group);
+    if (!g_str_equal(stored, sum)) {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                    "[%s] does not match its checksum", group);
+        return FALSE;
+    }
+    return TRUE;
+}
 
 static void write_header(GKeyFile *kf, const NmiTxnJournal *journal)
 {
+    g_key_file_set_integer(kf, GROUP_TXN, "format", NMI_TXN_FORMAT);
     g_key_file_set_string(kf, GROUP_TXN, "id", journal->header.id);
     g_key_file_set_int64(kf, GROUP_TXN, "pid", journal->header.pid);
     g_key_file_set_uint64(kf, GROUP_TXN, "uid", journal->header.uid);
@@ -133,6 +187,21 @@ static void write_header(GKeyFile *kf, const NmiTxnJournal *journal)
     g_key_file_set_string(kf, GROUP_TXN, "checkpoint", journal->header.checkpoint);
     g_key_file_set_int64(kf, GROUP_TXN, "deadline", journal->header.deadline);
     g_key_file_set_string(kf, GROUP_TXN, "phase", nmi_txn_phase_to_string(journal->header.phase));
+    seal_group(kf, GROUP_TXN);
+}
+
+static void write_restore_point(GKeyFile *kf, const NmiTxnJournal *journal)
+{
+    g_autoptr(GPtrArray) uuids = g_ptr_array_new();
+
+    for (guint i = 0; i < journal->profiles->len; i++)
+        g_ptr_array_add(uuids, ((NmiTxnProfile *)journal->profiles->pdata[i])->uuid);
+    g_key_file_set_string_list(kf, GROUP_RESTORE, "ifaces-up",
+                               (const char *const *)journal->ifaces_up->pdata,
+                               journal->ifaces_up->len);
+    g_key_file_set_string_list(kf, GROUP_RESTORE, "profiles", (const char *const *)uuids->pdata,
+                               uuids->len);
+    seal_group(kf, GROUP_RESTORE);
 }
 
 static void write_profile(GKeyFile *kf, const NmiTxnProfile *p)
@@ -156,6 +225,7 @@ static void write_profile(GKeyFile *kf, const NmiTxnProfile *p)
     g_key_file_set_boolean(kf, group, "active", p->active);
     if (p->device != NULL)
         g_key_file_set_string(kf, group, "device", p->device);
+    seal_group(kf, group);
 }
 
 char *nmi_txn_journal_to_data(const NmiTxnJournal *journal, gsize *length)
@@ -163,9 +233,7 @@ char *nmi_txn_journal_to_data(const NmiTxnJournal *journal, gsize *length)
     g_autoptr(GKeyFile) kf = g_key_file_new();
 
     write_header(kf, journal);
-    g_key_file_set_string_list(kf, GROUP_RESTORE, "ifaces-up",
-                               (const char *const *)journal->ifaces_up->pdata,
-                               journal->ifaces_up->len);
+    write_restore_point(kf, journal);
     for (guint i = 0; i < journal->profiles->len; i++)
         write_profile(kf, journal->profiles->pdata[i]);
     return g_key_file_to_data(kf, length, NULL);
@@ -181,11 +249,44 @@ static gboolean parse_phase(const char *text, NmiTxnPhase *phase)
     return FALSE;
 }
 
+/* A decimal number up to @max, whole: GKeyFile's readers take "-1" or "12junk" for numbers. */
+static gboolean get_unsigned(GKeyFile *kf, const char *group, const char *key, guint64 max,
+                             guint64 *out, GError **error)
+{
+    g_autofree char *text = g_key_file_get_value(kf, group, key, error);
+
+    if (text == NULL)
+        return FALSE;
+    if (!g_ascii_string_to_unsigned(text, 10, 0, max, out, error)) {
+        g_prefix_error(error, "[%s] %s: ", group, key);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* The bytes of base64 @text, only when @text is exactly what g_base64_encode() writes for
+ * them: g_base64_decode() skips what is not base64 and would hand back other bytes. */
+static GBytes *decode_base64(const char *text, GError **error)
+{
+    gsize n = 0;
+    g_autofree guchar *bytes = g_base64_decode(text, &n);
+    g_autofree char *again = g_base64_encode(bytes, n);
+
+    if (!g_str_equal(again, text)) {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                    "etc-file is not well-formed base64");
+        return NULL;
+    }
+    return g_bytes_new_take(g_steal_pointer(&bytes), n);
+}
+
 static gboolean read_profile(GKeyFile *kf, const char *group, NmiTxnProfile *p, GError **error)
 {
     g_autofree char *b64 = NULL;
     GError *local = NULL;
 
+    if (!check_group(kf, group, error))
+        return FALSE;
     if ((p->uuid = g_key_file_get_string(kf, group, "uuid", &local)) == NULL ||
         (p->id = g_key_file_get_string(kf, group, "id", &local)) == NULL ||
         (p->keyfile = g_key_file_get_string(kf, group, "keyfile", &local)) == NULL ||
@@ -195,7 +296,7 @@ static gboolean read_profile(GKeyFile *kf, const char *group, NmiTxnProfile *p, 
     }
     p->unsaved = g_key_file_get_boolean(kf, group, "Unsaved", &local);
     if (local == NULL)
-        p->flags = (guint32)g_key_file_get_uint64(kf, group, "Flags", &local);
+        get_unsigned(kf, group, "Flags", G_MAXUINT64, &p->flags, &local);
     if (local == NULL)
         p->active = g_key_file_get_boolean(kf, group, "active", &local);
     if (local != NULL) {
@@ -204,12 +305,8 @@ static gboolean read_profile(GKeyFile *kf, const char *group, NmiTxnProfile *p, 
     }
     p->device = g_key_file_get_string(kf, group, "device", NULL);
     b64 = g_key_file_get_string(kf, group, "etc-file", NULL);
-    if (b64 != NULL) {
-        gsize n = 0;
-        guchar *bytes = g_base64_decode(b64, &n);
-
-        p->etc_bytes = g_bytes_new_take(bytes, n);
-    }
+    if (b64 != NULL && (p->etc_bytes = decode_base64(b64, error)) == NULL)
+        return FALSE;
     return TRUE;
 }
 
@@ -221,16 +318,41 @@ void nmi_txn_header_free(NmiTxnHeader *header)
     g_free(header);
 }
 
+/* A journal of another format is refused, never guessed at: a journal written before the
+ * checksums has nothing to tell its damage by. */
+static gboolean check_format(GKeyFile *kf, GError **error)
+{
+    guint64 format;
+
+    if (!g_key_file_has_key(kf, GROUP_TXN, "format", NULL)) {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+                    "it has no format version (written by an nmiface without journal checksums)");
+        return FALSE;
+    }
+    if (!get_unsigned(kf, GROUP_TXN, "format", G_MAXUINT32, &format, error))
+        return FALSE;
+    if (format != NMI_TXN_FORMAT) {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                    "format %" G_GUINT64_FORMAT " is not this nmiface's (%d)", format,
+                    NMI_TXN_FORMAT);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean read_header(GKeyFile *kf, NmiTxnHeader *h, GError **error)
 {
     g_autofree char *phase = NULL;
     GError *local = NULL;
+    guint64 uid = 0;
 
+    if (!check_format(kf, error) || !check_group(kf, GROUP_TXN, error))
+        return FALSE;
     h->id = g_key_file_get_string(kf, GROUP_TXN, "id", &local);
     if (local == NULL)
         h->pid = g_key_file_get_int64(kf, GROUP_TXN, "pid", &local);
-    if (local == NULL)
-        h->uid = (guint32)g_key_file_get_uint64(kf, GROUP_TXN, "uid", &local);
+    if (local == NULL && get_unsigned(kf, GROUP_TXN, "uid", G_MAXUINT32, &uid, &local))
+        h->uid = (guint32)uid;
     if (local == NULL)
         h->begin_time = g_key_file_get_int64(kf, GROUP_TXN, "begin-time", &local);
     if (local == NULL)
@@ -253,16 +375,52 @@ static gboolean read_header(GKeyFile *kf, NmiTxnHeader *h, GError **error)
     return TRUE;
 }
 
-static void read_ifaces_up(GKeyFile *kf, NmiTxnJournal *journal)
+static gboolean read_restore_point(GKeyFile *kf, NmiTxnJournal *journal, GStrv *uuids,
+                                   GError **error)
 {
-    g_auto(GStrv) up = g_key_file_get_string_list(kf, GROUP_RESTORE, "ifaces-up", NULL, NULL);
+    g_auto(GStrv) up = NULL;
 
-    /* Journals written before the header was kept small had the list in the header. */
-    if (up == NULL)
-        up = g_key_file_get_string_list(kf, GROUP_TXN, "ifaces-up", NULL, NULL);
+    if (!check_group(kf, GROUP_RESTORE, error))
+        return FALSE;
+    up = g_key_file_get_string_list(kf, GROUP_RESTORE, "ifaces-up", NULL, NULL);
     /* Absent or empty when nothing was up. */
     for (guint i = 0; up != NULL && up[i] != NULL; i++)
         g_ptr_array_add(journal->ifaces_up, g_strdup(up[i]));
+    *uuids = g_key_file_get_string_list(kf, GROUP_RESTORE, "profiles", NULL, NULL);
+    if (*uuids == NULL)
+        *uuids = g_new0(char *, 1); /* none (GKeyFile reads an empty list as absent) */
+    return TRUE;
+}
+
+/* The profiles [restore-point] lists, each from its group; a group it does not list is extra. */
+static gboolean read_profiles(GKeyFile *kf, NmiTxnJournal *journal, GStrv uuids, GError **error)
+{
+    g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+    guint profile_groups = 0;
+
+    for (guint i = 0; uuids[i] != NULL; i++) {
+        g_autofree char *group = g_strconcat(PROFILE_GROUP, uuids[i], NULL);
+        g_autoptr(NmiTxnProfile) p = nmi_txn_profile_new();
+
+        if (!g_key_file_has_group(kf, group)) {
+            g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
+                        "[%s] is missing", group);
+            return FALSE;
+        }
+        if (!read_profile(kf, group, p, error))
+            return FALSE;
+        g_ptr_array_add(journal->profiles, g_steal_pointer(&p));
+    }
+    for (guint i = 0; groups[i] != NULL; i++)
+        if (g_str_has_prefix(groups[i], PROFILE_GROUP))
+            profile_groups++;
+    if (profile_groups != journal->profiles->len) {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                    "%u profile groups where [%s] lists %u", profile_groups, GROUP_RESTORE,
+                    journal->profiles->len);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 static void set_damaged(GError **error, const GError *cause)
@@ -276,28 +434,14 @@ NmiTxnJournal *nmi_txn_journal_from_data(const char *data, gsize length, GError 
     g_autoptr(NmiTxnJournal) journal = journal_alloc();
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) local = NULL;
-    g_auto(GStrv) groups = NULL;
+    g_auto(GStrv) uuids = NULL;
 
     if (!g_key_file_load_from_data(kf, data, length, G_KEY_FILE_NONE, &local) ||
-        !read_header(kf, &journal->header, &local)) {
+        !read_header(kf, &journal->header, &local) ||
+        !read_restore_point(kf, journal, &uuids, &local) ||
+        !read_profiles(kf, journal, uuids, &local)) {
         set_damaged(error, local);
         return NULL;
-    }
-    read_ifaces_up(kf, journal);
-    groups = g_key_file_get_groups(kf, NULL);
-    for (guint i = 0; groups[i] != NULL; i++) {
-        g_autoptr(NmiTxnProfile) p = NULL;
-
-        if (!g_str_has_prefix(groups[i], PROFILE_GROUP))
-            continue;
-        p = nmi_txn_profile_new();
-        if (!read_profile(kf, groups[i], p, &local)) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR,
-                        "the transaction journal is damaged in [%s]: %s", groups[i],
-                        local->message);
-            return NULL;
-        }
-        g_ptr_array_add(journal->profiles, g_steal_pointer(&p));
     }
     return g_steal_pointer(&journal);
 }
@@ -528,15 +672,30 @@ static GString *read_journal_data(const char *path, gsize limit, gboolean *absen
     return g_steal_pointer(&data);
 }
 
+/* A journal that does not parse is never replayed nor removed by us: say where it is kept. */
+static void explain_damaged(GError **error, const char *path, const GError *cause)
+{
+    g_set_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR,
+                "%s (%s is kept for inspection and never replayed: remove it to clear the "
+                "transaction)",
+                cause->message, path);
+}
+
 /* Reads the journal at @path; NULL with *absent TRUE when there is none. */
 static NmiTxnJournal *read_journal(const char *path, gboolean *absent, GError **error)
 {
     gboolean complete;
     g_autoptr(GString) data = read_journal_data(path, G_MAXSIZE, absent, &complete, error);
 
+    g_autoptr(GError) local = NULL;
+    NmiTxnJournal *journal;
+
     if (data == NULL)
         return NULL;
-    return nmi_txn_journal_from_data(data->str, data->len, error);
+    journal = nmi_txn_journal_from_data(data->str, data->len, &local);
+    if (journal == NULL)
+        explain_damaged(error, path, local);
+    return journal;
 }
 
 /* Reads only the header of the journal at @path; NULL with *absent TRUE when there is none.
@@ -547,9 +706,15 @@ static NmiTxnHeader *read_header_only(const char *path, gboolean *absent, GError
     g_autoptr(GString) data =
         read_journal_data(path, NMI_TXN_HEADER_MAX + 1, absent, &complete, error);
 
+    g_autoptr(GError) local = NULL;
+    NmiTxnHeader *header;
+
     if (data == NULL)
         return NULL;
-    return nmi_txn_header_from_data(data->str, data->len, complete, error);
+    header = nmi_txn_header_from_data(data->str, data->len, complete, &local);
+    if (header == NULL)
+        explain_damaged(error, path, local);
+    return header;
 }
 
 /* NULL with *absent TRUE when there is no run directory, hence no journal. */
@@ -589,147 +754,13 @@ static void set_already_open(const char *path, GError **error)
                 other->pid, when);
 }
 
-/* A journal from an earlier boot survived only because /run was not wiped: remove it. Sets
- * *stale when @boot_id (the journal's) is not this boot's. */
-static gboolean remove_if_stale(const char *path, const char *boot_id, gboolean *stale,
-                                GError **error)
+/* An exclusive flock on <@dir>/@name, which is created if missing; blocks until it is free.
+ * The fd to close, or -1 with @error. */
+static int lock_file(const char *dir, const char *name, GError **error)
 {
-    g_autofree char *now = nmi_txn_boot_id(error);
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 
-    if (now == NULL)
-        return FALSE;
-    *stale = g_strcmp0(boot_id, now) != 0;
-    if (*stale && unlink(path) != 0 && errno != ENOENT) {
-        set_errno_error(error, errno, "cannot remove the stale journal %s", path);
-        return FALSE;
-    }
-    return TRUE;
-}
-
-/* Before Begin: a stale journal must not block it. A damaged one does (publish says so). */
-static gboolean drop_if_stale(const char *path, GError **error)
-{
-    g_autoptr(NmiTxnHeader) old = NULL;
-    gboolean absent, stale;
-
-    old = read_header_only(path, &absent, NULL);
-    if (old == NULL)
-        return TRUE;
-    return remove_if_stale(path, old->boot_id, &stale, error);
-}
-
-gboolean nmi_txn_journal_publish(const NmiTxnJournal *journal, GError **error)
-{
-    g_autofree char *dir = nmi_txn_run_dir(error);
-    g_autofree char *path = NULL;
-    g_autofree char *temp = NULL;
-    int rc, errsv;
-
-    if (dir == NULL)
-        return FALSE;
-    path = g_build_filename(dir, NMI_TXN_JOURNAL_NAME, NULL);
-    if (!drop_if_stale(path, error))
-        return FALSE;
-    temp = write_temp(dir, journal, error);
-    if (temp == NULL)
-        return FALSE;
-    /* link() never replaces: of N racing Begins exactly one creates the name. */
-    rc = link(temp, path);
-    errsv = errno;
-    unlink(temp);
-    if (rc != 0 && errsv == EEXIST) {
-        set_already_open(path, error);
-        return FALSE;
-    }
-    if (rc != 0) {
-        set_errno_error(error, errsv, "cannot publish the transaction journal %s", path);
-        return FALSE;
-    }
-    sync_dir(dir);
-    return TRUE;
-}
-
-gboolean nmi_txn_journal_update(const NmiTxnJournal *journal, GError **error)
-{
-    g_autofree char *dir = nmi_txn_run_dir(error);
-    g_autofree char *path = NULL;
-    g_autofree char *temp = NULL;
-
-    if (dir == NULL)
-        return FALSE;
-    path = g_build_filename(dir, NMI_TXN_JOURNAL_NAME, NULL);
-    temp = write_temp(dir, journal, error);
-    if (temp == NULL)
-        return FALSE;
-    if (rename(temp, path) != 0) {
-        int errsv = errno;
-
-        unlink(temp);
-        set_errno_error(error, errsv, "cannot update the transaction journal %s", path);
-        return FALSE;
-    }
-    sync_dir(dir);
-    return TRUE;
-}
-
-NmiTxnJournal *nmi_txn_journal_load(GError **error)
-{
-    gboolean absent, stale;
-    g_autofree char *path = journal_path(&absent, error);
-    g_autoptr(NmiTxnJournal) journal = NULL;
-
-    if (path == NULL)
-        return NULL;
-    journal = read_journal(path, &absent, error);
-    if (journal == NULL || !remove_if_stale(path, journal->header.boot_id, &stale, error) || stale)
-        return NULL;
-    return g_steal_pointer(&journal);
-}
-
-NmiTxnHeader *nmi_txn_journal_peek(GError **error)
-{
-    gboolean absent, stale;
-    g_autofree char *path = journal_path(&absent, error);
-    g_autoptr(NmiTxnHeader) header = NULL;
-
-    if (path == NULL)
-        return NULL;
-    header = read_header_only(path, &absent, error);
-    if (header == NULL || !remove_if_stale(path, header->boot_id, &stale, error) || stale)
-        return NULL;
-    return g_steal_pointer(&header);
-}
-
-gboolean nmi_txn_journal_remove(const char *id, GError **error)
-{
-    gboolean absent;
-    g_autofree char *path = journal_path(&absent, error);
-    g_autoptr(NmiTxnHeader) current = NULL;
-
-    if (path == NULL)
-        return absent;
-    current = read_header_only(path, &absent, error);
-    if (current == NULL)
-        return absent;
-    if (g_strcmp0(current->id, id) != 0)
-        return TRUE; /* someone else's transaction now: ours is gone already */
-    if (unlink(path) != 0 && errno != ENOENT) {
-        set_errno_error(error, errno, "cannot remove the transaction journal %s", path);
-        return FALSE;
-    }
-    return TRUE;
-}
-
-int nmi_txn_finish_lock(GError **error)
-{
-    g_autofree char *dir = nmi_txn_run_dir(error);
-    g_autofree char *path = NULL;
-    int fd;
-
-    if (dir == NULL)
-        return -1;
-    path = g_build_filename(dir, "finish.lock", NULL);
-    fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         set_errno_error(error, errno, "cannot open the lock %s", path);
         return -1;
@@ -742,6 +773,236 @@ int nmi_txn_finish_lock(GError **error)
         return -1;
     }
     return fd;
+}
+
+/* Whether @header is of an earlier boot: its journal survived only because /run was not
+ * wiped, and is no transaction. */
+static gboolean is_stale(const NmiTxnHeader *header, gboolean *stale, GError **error)
+{
+    g_autofree char *now = nmi_txn_boot_id(error);
+
+    if (now == NULL)
+        return FALSE;
+    *stale = g_strcmp0(header->boot_id, now) != 0;
+    return TRUE;
+}
+
+/* Under the journal lock: unlinks the journal at @path if it is the one with @id. A damaged
+ * journal stays (an error): whose it is cannot be told, it is kept for inspection. */
+static gboolean unlink_if_id_locked(const char *path, const char *id, GError **error)
+{
+    g_autoptr(NmiTxnHeader) current = NULL;
+    gboolean absent;
+
+    current = read_header_only(path, &absent, error);
+    if (current == NULL)
+        return absent;
+    if (g_strcmp0(current->id, id) != 0)
+        return TRUE; /* another transaction's now: ours is gone already */
+    if (unlink(path) != 0 && errno != ENOENT) {
+        set_errno_error(error, errno, "cannot remove the transaction journal %s", path);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* The journal lock's dance around unlink_if_id_locked(), @path being <@dir>/transaction. */
+static gboolean unlink_if_id(const char *dir, const char *path, const char *id, GError **error)
+{
+    int lock = lock_file(dir, NMI_TXN_JOURNAL_LOCK, error);
+    gboolean ok;
+
+    if (lock < 0)
+        return FALSE;
+    ok = unlink_if_id_locked(path, id, error);
+    close(lock);
+    return ok;
+}
+
+/* Under the journal lock, before publishing: a stale journal must not block Begin. A damaged
+ * one does (the link then fails and says so). */
+static gboolean drop_if_stale_locked(const char *path, GError **error)
+{
+    g_autoptr(NmiTxnHeader) old = NULL;
+    gboolean absent, stale;
+
+    old = read_header_only(path, &absent, NULL);
+    if (old == NULL)
+        return TRUE;
+    if (!is_stale(old, &stale, error))
+        return FALSE;
+    if (stale && unlink(path) != 0 && errno != ENOENT) {
+        set_errno_error(error, errno, "cannot remove the stale journal %s", path);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Under the journal lock: link() never replaces, so even a process that does not take the
+ * lock (an nmiface before it) cannot be overwritten. */
+static gboolean link_journal_locked(const char *temp, const char *path, GError **error)
+{
+    if (!drop_if_stale_locked(path, error))
+        return FALSE;
+    if (link(temp, path) == 0)
+        return TRUE;
+    if (errno == EEXIST)
+        set_already_open(path, error);
+    else
+        set_errno_error(error, errno, "cannot publish the transaction journal %s", path);
+    return FALSE;
+}
+
+gboolean nmi_txn_journal_publish(const NmiTxnJournal *journal, GError **error)
+{
+    g_autofree char *dir = nmi_txn_run_dir(error);
+    g_autofree char *path = NULL;
+    g_autofree char *temp = NULL;
+    int lock;
+    gboolean ok;
+
+    if (dir == NULL)
+        return FALSE;
+    path = g_build_filename(dir, NMI_TXN_JOURNAL_NAME, NULL);
+    /* Written before the lock: the lock covers a few file operations, never a long write. */
+    temp = write_temp(dir, journal, error);
+    if (temp == NULL)
+        return FALSE;
+    lock = lock_file(dir, NMI_TXN_JOURNAL_LOCK, error);
+    ok = lock >= 0 && link_journal_locked(temp, path, error);
+    if (lock >= 0)
+        close(lock);
+    unlink(temp);
+    if (ok)
+        sync_dir(dir);
+    return ok;
+}
+
+/* Under the journal lock: the published journal is the one with @id. */
+static gboolean check_ours_locked(const char *path, const char *id, GError **error)
+{
+    g_autoptr(NmiTxnHeader) current = NULL;
+    g_autoptr(GError) local = NULL;
+    gboolean absent;
+
+    current = read_header_only(path, &absent, &local);
+    if (current == NULL && absent) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID,
+                    "transaction %s is no longer open (another process ended it)", id);
+        return FALSE;
+    }
+    if (current == NULL) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    if (!g_str_equal(current->id, id)) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID,
+                    "transaction %s is no longer open (transaction %s of pid %" G_GINT64_FORMAT
+                    " is)",
+                    id, current->id, current->pid);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean nmi_txn_journal_update(const NmiTxnJournal *journal, GError **error)
+{
+    g_autofree char *dir = nmi_txn_run_dir(error);
+    g_autofree char *path = NULL;
+    g_autofree char *temp = NULL;
+    int lock;
+    gboolean ok;
+
+    if (dir == NULL)
+        return FALSE;
+    path = g_build_filename(dir, NMI_TXN_JOURNAL_NAME, NULL);
+    temp = write_temp(dir, journal, error);
+    if (temp == NULL)
+        return FALSE;
+    lock = lock_file(dir, NMI_TXN_JOURNAL_LOCK, error);
+    ok = lock >= 0 && check_ours_locked(path, journal->header.id, error);
+    if (ok && rename(temp, path) != 0) {
+        set_errno_error(error, errno, "cannot update the transaction journal %s", path);
+        ok = FALSE;
+    }
+    if (lock >= 0)
+        close(lock);
+    if (!ok) {
+        unlink(temp);
+        return FALSE;
+    }
+    sync_dir(dir);
+    return TRUE;
+}
+
+/* A reader found the journal with @header stale: removes it if it still is that journal (a
+ * Begin may have replaced it since). TRUE when it was stale: no transaction is open. */
+static gboolean dropped_stale(const char *path, const NmiTxnHeader *header, GError **error)
+{
+    g_autofree char *dir = NULL;
+    gboolean stale;
+
+    if (!is_stale(header, &stale, error) || !stale)
+        return FALSE;
+    dir = g_path_get_dirname(path);
+    return unlink_if_id(dir, path, header->id, error);
+}
+
+NmiTxnJournal *nmi_txn_journal_load(GError **error)
+{
+    gboolean absent;
+    g_autofree char *path = journal_path(&absent, error);
+    g_autoptr(NmiTxnJournal) journal = NULL;
+    g_autoptr(GError) local = NULL;
+
+    if (path == NULL)
+        return NULL;
+    journal = read_journal(path, &absent, error);
+    if (journal == NULL || dropped_stale(path, &journal->header, &local) || local != NULL) {
+        if (local != NULL)
+            g_propagate_error(error, g_steal_pointer(&local));
+        return NULL;
+    }
+    return g_steal_pointer(&journal);
+}
+
+NmiTxnHeader *nmi_txn_journal_peek(GError **error)
+{
+    gboolean absent;
+    g_autofree char *path = journal_path(&absent, error);
+    g_autoptr(NmiTxnHeader) header = NULL;
+    g_autoptr(GError) local = NULL;
+
+    if (path == NULL)
+        return NULL;
+    header = read_header_only(path, &absent, error);
+    if (header == NULL || dropped_stale(path, header, &local) || local != NULL) {
+        if (local != NULL)
+            g_propagate_error(error, g_steal_pointer(&local));
+        return NULL;
+    }
+    return g_steal_pointer(&header);
+}
+
+gboolean nmi_txn_journal_remove(const char *id, GError **error)
+{
+    gboolean absent;
+    g_autofree char *path = journal_path(&absent, error);
+    g_autofree char *dir = NULL;
+
+    if (path == NULL)
+        return absent;
+    dir = g_path_get_dirname(path);
+    return unlink_if_id(dir, path, id, error);
+}
+
+int nmi_txn_finish_lock(GError **error)
+{
+    g_autofree char *dir = nmi_txn_run_dir(error);
+
+    if (dir == NULL)
+        return -1;
+    return lock_file(dir, "finish.lock", error);
 }
 
 void nmi_txn_finish_unlock(int fd)

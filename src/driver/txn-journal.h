@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The host-wide transaction journal under the run directory (/run/nmiface, or
- * $NMIFACE_RUN_DIR): its existence is the lock. See docs/transactions.md.
+ * $NMIFACE_RUN_DIR): its existence is the transaction. Every check-then-act on it holds an
+ * flock on <run dir>/journal.lock. See docs/transactions.md.
  *
  * Knows files and GKeyFile only; nothing of D-Bus.
  */
@@ -14,6 +15,10 @@ G_BEGIN_DECLS
 
 #define NMI_TXN_RUN_DIR_DEFAULT "/run/nmiface"
 #define NMI_TXN_JOURNAL_NAME    "transaction"
+#define NMI_TXN_JOURNAL_LOCK    "journal.lock"
+
+/* The journal's format= (header): 2 added the checksums; other formats are refused. */
+#define NMI_TXN_FORMAT 2
 
 typedef enum {
     NMI_TXN_PHASE_BEGINNING, /* lock taken, restore point not recorded yet */
@@ -29,7 +34,7 @@ typedef struct {
     char *keyfile;  /* the full settings as NM keyfile text, with the secrets NM stores */
     char *filename; /* NM's Filename property, "" when none */
     gboolean unsaved;
-    guint32 flags;     /* NM's Settings.Connection Flags */
+    guint64 flags;     /* NM's Settings.Connection Flags, kept at the journal's full width */
     GBytes *etc_bytes; /* the bytes of its file under /etc, NULL when it has none */
     gboolean active;
     char *device; /* interface it was active on, NULL when inactive */
@@ -73,6 +78,9 @@ const char *nmi_txn_phase_to_string(NmiTxnPhase phase);
 NmiTxnProfile *nmi_txn_journal_find(const NmiTxnJournal *journal, const char *uuid);
 
 char *nmi_txn_journal_to_data(const NmiTxnJournal *journal, gsize *length);
+/* The SHA-256 (hex) that the "checksum" key of @group must hold: over the raw text of the
+ * group's other keys, in file order. */
+char *nmi_txn_group_checksum(GKeyFile *kf, const char *group);
 NmiTxnJournal *nmi_txn_journal_from_data(const char *data, gsize length, GError **error);
 /* The header from the start of a journal's data; @complete: @data is the whole file (else a
  * prefix of it, which must hold the whole header group). */
@@ -86,15 +94,18 @@ char *nmi_txn_run_dir(GError **error);
 /* This boot's id (/proc/sys/kernel/random/boot_id, or $NMIFACE_BOOT_ID_FILE for tests). */
 char *nmi_txn_boot_id(GError **error);
 
-/* Take the lock: publish @journal complete, atomically; VIR_ERR_OPERATION_INVALID naming the
- * open transaction when there is one. */
+/* Open the transaction: publish @journal complete, atomically, after removing a journal of
+ * another boot; VIR_ERR_OPERATION_INVALID naming the open transaction when there is one. */
 gboolean nmi_txn_journal_publish(const NmiTxnJournal *journal, GError **error);
 
-/* Replace the published journal with @journal (same id), atomically. */
+/* Replace the published journal with @journal, atomically, only while the published one is
+ * @journal's (same id): VIR_ERR_OPERATION_INVALID when it is gone or another's. */
 gboolean nmi_txn_journal_update(const NmiTxnJournal *journal, GError **error);
 
 /* The open transaction, or NULL without error when there is none. A journal from another
- * boot is stale: it is removed and NULL returned. */
+ * boot is stale: it is removed (under the lock, only if still that journal) and NULL
+ * returned. A damaged journal (checksum, format) is refused with VIR_ERR_INTERNAL_ERROR and
+ * kept for inspection. */
 NmiTxnJournal *nmi_txn_journal_load(GError **error);
 
 /* The open transaction's header, reading at most NMI_TXN_HEADER_MAX bytes of the journal: for
@@ -103,7 +114,8 @@ NmiTxnJournal *nmi_txn_journal_load(GError **error);
  * another boot is removed. */
 NmiTxnHeader *nmi_txn_journal_peek(GError **error);
 
-/* Remove the journal if it is the one with @id (TRUE also when it is already gone). */
+/* Remove the journal if it is the one with @id (TRUE also when it is already gone or another
+ * transaction's): the check and the unlink hold the lock. */
 gboolean nmi_txn_journal_remove(const char *id, GError **error);
 
 /* Commit and Rollback (by a client or the watchdog) exclude each other with this lock on

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The transaction journal and lock: races, atomic updates, unsafe directories, stale boots. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "nmiface/driver.h"
@@ -80,7 +82,8 @@ static NmiTxnJournal *full_journal(void)
     p->keyfile = g_strdup("[connection]\nid=mem\n");
     p->filename = g_strdup("/run/NetworkManager/system-connections/mem.nmconnection");
     p->unsaved = TRUE;
-    p->flags = 0x1 | 0x8;
+    /* Beyond 32 bits: the journal keeps what it is given, whole. */
+    p->flags = G_GUINT64_CONSTANT(0x100000000) | 0x1 | 0x8;
     g_ptr_array_add(j->profiles, p);
     return j;
 }
@@ -293,26 +296,39 @@ static void test_peek_other_boot(Fixture *f, gconstpointer data)
     g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
 }
 
-/* A journal of the format that kept the interfaces that were up in the header (an upgrade
- * while a transaction was open): they are still read. */
+/* Journals of earlier formats have no checksums: refused with a word on how to clear them,
+ * never guessed at (they could only be told damaged by what fails to parse). */
 static void test_old_format(Fixture *f, gconstpointer data)
 {
     g_autoptr(NmiTxnJournal) j = full_journal();
-    g_autoptr(NmiTxnJournal) back = NULL;
     g_autoptr(GError) error = NULL;
+    g_autofree char *path = g_build_filename(f->dir, NMI_TXN_JOURNAL_NAME, NULL);
     g_autofree char *text = nmi_txn_journal_to_data(j, NULL);
     g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_auto(GStrv) groups = NULL;
     g_autofree char *old = NULL;
+    g_autofree char *after = NULL;
     gsize length = 0;
 
     g_assert_true(g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &error));
-    g_assert_true(g_key_file_remove_group(kf, "restore-point", &error));
-    g_key_file_set_string_list(kf, "transaction", "ifaces-up",
-                               (const char *const *)j->ifaces_up->pdata, j->ifaces_up->len);
+    groups = g_key_file_get_groups(kf, NULL);
+    for (guint i = 0; groups[i] != NULL; i++)
+        g_assert_true(g_key_file_remove_key(kf, groups[i], "checksum", &error));
+    g_assert_true(g_key_file_remove_key(kf, "transaction", "format", &error));
     old = g_key_file_to_data(kf, &length, NULL);
-    back = nmi_txn_journal_from_data(old, length, &error);
-    g_assert_no_error(error);
-    assert_same_journal(j, back);
+    g_assert_true(nmi_txn_journal_publish(j, &error)); /* makes the run directory */
+    write_file(path, old);
+    g_assert_null(nmi_txn_journal_load(&error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR);
+    g_assert_nonnull(strstr(error->message, "no format version"));
+    g_assert_nonnull(strstr(error->message, "remove it to clear the transaction"));
+    g_clear_error(&error);
+    /* Whether a transaction is open cannot be told either: define refuses to guess. */
+    g_assert_null(nmi_txn_journal_peek(&error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR);
+    g_clear_error(&error);
+    g_assert_true(g_file_get_contents(path, &after, NULL, NULL));
+    g_assert_cmpstr(after, ==, old);
 }
 
 static void test_second_begin_refused(Fixture *f, gconstpointer data)
@@ -532,7 +548,10 @@ static void test_unsafe_dirs(Fixture *f, gconstpointer data)
     g_assert_false(nmi_txn_journal_publish(j, &error));
     g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID);
     g_clear_error(&error);
-    g_assert_true(nmi_txn_journal_update(j, &error)); /* rename replaces the link itself */
+    /* Not a journal of ours: an update does not replace it (nor write through it). */
+    g_assert_false(nmi_txn_journal_update(j, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_SYSTEM_ERROR);
+    g_clear_error(&error);
     {
         g_autofree char *text = NULL;
 
@@ -595,6 +614,200 @@ static void test_damaged(Fixture *f, gconstpointer data)
     g_assert_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR);
 }
 
+/* ---- damage: each field of a journal changed, as a disk or an editor might ---------------- */
+
+#define FLIP "<flip one character>"
+
+typedef struct {
+    const char *name;
+    const char *group; /* "profile": the first profile's group (br0, with /etc bytes) */
+    const char *key;   /* NULL: the whole group is removed */
+    const char *value; /* raw text; NULL: the key is removed; FLIP */
+    gboolean reseal;   /* checksum recomputed: damage only the parser can see */
+    gboolean header;   /* the header itself: the peek refuses it too */
+    const char *message;
+} Damage;
+
+static const Damage damages[] = {
+    {"etc-file", "profile", "etc-file", FLIP, FALSE, FALSE, "does not match its checksum"},
+    {"etc-file-junk", "profile", "etc-file", "AAE!AA==", TRUE, FALSE, "not well-formed base64"},
+    {"etc-file-cut", "profile", "etc-file", "AAECAw", TRUE, FALSE, "not well-formed base64"},
+    {"keyfile", "profile", "keyfile", "[connection]\\nid=evil\\n", FALSE, FALSE,
+     "does not match its checksum"},
+    {"checksum", "profile", "checksum", FLIP, FALSE, FALSE, "does not match its checksum"},
+    {"checksum-gone", "profile", "checksum", NULL, FALSE, FALSE, "has no checksum"},
+    {"flags", "profile", "Flags", "9", FALSE, FALSE, "does not match its checksum"},
+    {"flags-negative", "profile", "Flags", "-1", TRUE, FALSE, "-1"},
+    {"flags-too-wide", "profile", "Flags", "18446744073709551616", TRUE, FALSE, "out of bounds"},
+    {"profile-gone", "profile", NULL, NULL, FALSE, FALSE, "is missing"},
+    {"profile-list", "restore-point", "profiles", "x;", TRUE, FALSE, "[profile x] is missing"},
+    {"ifaces-up", "restore-point", "ifaces-up", "br0;", FALSE, FALSE,
+     "[restore-point] does not match its checksum"},
+    {"phase", "transaction", "phase", "beginning", FALSE, TRUE,
+     "[transaction] does not match its checksum"},
+    {"format", "transaction", "format", "3", TRUE, TRUE, "format 3 is not this nmiface's"},
+};
+
+static char *damage_text(const char *text, const Damage *d, const NmiTxnJournal *j)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *group = NULL;
+
+    g_assert_true(g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &error));
+    group = g_str_equal(d->group, "profile")
+                ? g_strconcat("profile ", ((NmiTxnProfile *)j->profiles->pdata[0])->uuid, NULL)
+                : g_strdup(d->group);
+    if (d->key == NULL) {
+        g_assert_true(g_key_file_remove_group(kf, group, &error));
+    } else if (d->value == NULL) {
+        g_assert_true(g_key_file_remove_key(kf, group, d->key, &error));
+    } else if (g_str_equal(d->value, FLIP)) {
+        g_autofree char *value = g_key_file_get_value(kf, group, d->key, &error);
+        gsize middle = strlen(value) / 2;
+
+        value[middle] = value[middle] == 'A' ? 'B' : 'A';
+        g_key_file_set_value(kf, group, d->key, value);
+    } else {
+        g_key_file_set_value(kf, group, d->key, d->value);
+    }
+    if (d->reseal) {
+        g_autofree char *sum = nmi_txn_group_checksum(kf, group);
+
+        g_key_file_set_value(kf, group, "checksum", sum);
+    }
+    return g_key_file_to_data(kf, NULL, NULL);
+}
+
+/* Refused with a clear error by every reader that would act on it, and the file is kept byte
+ * for byte: nothing of a damaged journal is replayed (Commit and Rollback start with a load;
+ * tests/txn/test-realnm-txn.c's damaged case shows /etc untouched on a real NM). */
+static void test_damage(Fixture *f, gconstpointer data)
+{
+    const Damage *d = data;
+    g_autoptr(NmiTxnJournal) j = full_journal();
+    g_autoptr(NmiTxnJournal) other = full_journal();
+    g_autoptr(NmiTxnHeader) h = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = g_build_filename(f->dir, NMI_TXN_JOURNAL_NAME, NULL);
+    g_autofree char *text = nmi_txn_journal_to_data(j, NULL);
+    g_autofree char *damaged = damage_text(text, d, j);
+    g_autofree char *after = NULL;
+
+    g_assert_cmpstr(damaged, !=, text);
+    g_assert_true(nmi_txn_journal_publish(j, &error));
+    write_file(path, damaged);
+
+    g_assert_null(nmi_txn_journal_load(&error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR);
+    g_test_message("%s: %s", d->name, error->message);
+    g_assert_nonnull(strstr(error->message, d->message));
+    g_assert_nonnull(strstr(error->message, "kept for inspection and never replayed"));
+    g_clear_error(&error);
+
+    /* A damaged body still says that a transaction is open (define keeps /etc untouched);
+     * a damaged header cannot say whose, and is refused. */
+    h = nmi_txn_journal_peek(&error);
+    if (d->header) {
+        g_assert_null(h);
+        g_assert_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR);
+        g_clear_error(&error);
+    } else {
+        g_assert_no_error(error);
+        g_assert_cmpstr(h->id, ==, j->header.id);
+    }
+
+    /* Neither another Begin, nor an update, nor a removal by another id replaces it; even on
+     * another boot a damaged header is not taken for a stale journal. */
+    g_assert_false(nmi_txn_journal_publish(other, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_clear_error(&error);
+    g_assert_false(nmi_txn_journal_update(other, &error));
+    g_clear_error(&error);
+    nmi_txn_journal_remove(other->header.id, NULL);
+    write_file(f->boot_id, "99999999-2222-3333-4444-555555555555\n");
+    if (d->header) {
+        g_assert_null(nmi_txn_journal_peek(&error));
+        g_assert_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR);
+        g_clear_error(&error);
+    }
+    g_assert_true(g_file_get_contents(path, &after, NULL, NULL));
+    g_assert_cmpstr(after, ==, damaged);
+}
+
+/* A late update or remove of an ended transaction leaves the one open now alone. */
+static void test_not_ours(Fixture *f, gconstpointer data)
+{
+    g_autoptr(NmiTxnJournal) a = full_journal();
+    g_autoptr(NmiTxnJournal) b = full_journal();
+    g_autoptr(NmiTxnJournal) seen = NULL;
+    g_autoptr(GError) error = NULL;
+
+    /* Never published, or already removed: an update does not bring it back. */
+    g_assert_false(nmi_txn_journal_update(a, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_clear_error(&error);
+    g_assert_true(nmi_txn_journal_publish(a, &error));
+    g_assert_true(nmi_txn_journal_remove(a->header.id, &error));
+    g_assert_false(nmi_txn_journal_update(a, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_clear_error(&error);
+    g_assert_null(nmi_txn_journal_peek(&error));
+    g_assert_no_error(error);
+
+    g_assert_true(nmi_txn_journal_publish(b, &error));
+    a->header.phase = NMI_TXN_PHASE_COMMITTING;
+    g_assert_false(nmi_txn_journal_update(a, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_assert_nonnull(strstr(error->message, b->header.id));
+    g_clear_error(&error);
+    g_assert_true(nmi_txn_journal_remove(a->header.id, &error));
+    seen = nmi_txn_journal_load(&error);
+    g_assert_no_error(error);
+    assert_same_journal(b, seen);
+}
+
+#define HAMMERS       4
+#define HAMMER_ROUNDS "150"
+
+/* Begins, updates, Commit/Rollback ends (with a late second remover), late finishers of ended
+ * transactions, readers and journals of an earlier boot, all at once in separate processes:
+ * none may remove or overwrite a journal another process holds (the helper checks from the
+ * holder's side). At the journal API: that is where the check-then-act lived, and processes
+ * hammering it hit the windows far more often than NM-paced Begins would. */
+static void test_hammer(Fixture *f, gconstpointer data)
+{
+    const char *helper = g_getenv("TXN_JOURNAL_HELPER");
+    GSubprocess *procs[HAMMERS];
+    guint wins = 0;
+
+    if (helper == NULL) {
+        g_assert_cmpstr(g_getenv("CI"), !=, "true");
+        g_test_skip("TXN_JOURNAL_HELPER not set");
+        return;
+    }
+    for (guint i = 0; i < HAMMERS; i++) {
+        g_autoptr(GError) error = NULL;
+
+        procs[i] = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, helper, "hammer",
+                                    HAMMER_ROUNDS, NULL);
+        g_assert_no_error(error);
+    }
+    for (guint i = 0; i < HAMMERS; i++) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *out = NULL;
+
+        g_assert_true(g_subprocess_communicate_utf8(procs[i], NULL, NULL, &out, NULL, &error));
+        g_assert_no_error(error);
+        g_assert_true(g_subprocess_get_if_exited(procs[i]));
+        g_assert_cmpint(g_subprocess_get_exit_status(procs[i]), ==, 0);
+        wins += (guint)g_ascii_strtoull(out, NULL, 10);
+        g_object_unref(procs[i]);
+    }
+    g_test_message("%u Begins of %d won", wins, HAMMERS * atoi(HAMMER_ROUNDS));
+    g_assert_cmpuint(wins, >, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
@@ -624,6 +837,13 @@ int main(int argc, char **argv)
     ADD("peek-truncated", test_peek_truncated);
     ADD("peek-other-boot", test_peek_other_boot);
     ADD("old-format", test_old_format);
+    ADD("not-ours", test_not_ours);
+    ADD("hammer", test_hammer);
+    for (guint i = 0; i < G_N_ELEMENTS(damages); i++) {
+        g_autofree char *name = g_strconcat("/txn-journal/damaged/", damages[i].name, NULL);
+
+        g_test_add(name, Fixture, &damages[i], fixture_set_up, test_damage, fixture_tear_down);
+    }
     status = g_test_run();
     g_rmdir(test_base);
     return status;

@@ -8,12 +8,16 @@
  * Starting state: "keep" (ethernet on tv1, inactive, /etc) and an active bridge "br0" with
  * port "br0-port" on tv0 (both /etc).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <glib-unix.h>
 #include <glib/gstdio.h>
 
 #include "txn-nm.h"
@@ -643,24 +647,100 @@ static void test_timeout(Fixture *f, gconstpointer data)
     check_rolled_back(f, "timeout rollback by the watchdog");
 }
 
-/* Two processes race Begin; exactly one wins each round, and the loser is told why. */
+#define RACERS      8
+#define RACE_ROUNDS 50
+
+/* A journal that Begin left on an earlier boot, in a /run that survived the reboot. */
+static void plant_stale_journal(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NmiTxnJournal) old = NULL;
+
+    set_boot_id("boot-0\n");
+    old = nmi_txn_journal_new(&error);
+    g_assert_no_error(error);
+    old->header.phase = NMI_TXN_PHASE_OPEN;
+    g_free(old->header.checkpoint);
+    old->header.checkpoint = g_strdup("/org/freedesktop/NetworkManager/Checkpoint/99");
+    g_assert_true(nmi_txn_journal_publish(old, &error));
+    g_assert_no_error(error);
+    set_boot_id("boot-1\n");
+}
+
+/* RACERS processes each connect to NM, then wait on a pipe; closing it releases them into
+ * Begin at once. Exactly one wins, the others are refused naming the open transaction.
+ * Returns the winner's pid. */
+static GPid race_round(const char *self, guint round)
+{
+    int ready[2], go[2];
+    GPid pids[RACERS], winner = 0;
+    guint wins = 0, refused = 0;
+    char byte;
+
+    g_assert_true(g_unix_open_pipe(ready, FD_CLOEXEC, NULL));
+    g_assert_true(g_unix_open_pipe(go, FD_CLOEXEC, NULL));
+    for (guint i = 0; i < RACERS; i++) {
+        const char *argv[] = {self, "--begin-on-release", NULL};
+        const int source[] = {ready[1], go[0]};
+        const int target[] = {3, 4};
+        g_autoptr(GError) error = NULL;
+
+        g_assert_true(g_spawn_async_with_pipes_and_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                                       NULL, NULL, -1, -1, -1, source, target, 2,
+                                                       &pids[i], NULL, NULL, NULL, &error));
+        g_assert_no_error(error);
+    }
+    close(ready[1]);
+    close(go[0]);
+    for (guint i = 0; i < RACERS; i++)
+        g_assert_cmpint(read(ready[0], &byte, 1), ==, 1);
+    close(ready[0]);
+    close(go[1]);
+    for (guint i = 0; i < RACERS; i++) {
+        int status;
+
+        g_assert_cmpint(waitpid(pids[i], &status, 0), ==, pids[i]);
+        g_assert_true(WIFEXITED(status));
+        if (WEXITSTATUS(status) == 0) {
+            wins++;
+            winner = pids[i];
+        } else if (WEXITSTATUS(status) == 3) {
+            refused++;
+        }
+    }
+    if (wins != 1 || refused != RACERS - 1)
+        g_error("round %u: %u Begins won and %u were refused of %d", round, wins, refused, RACERS);
+    return winner;
+}
+
+/* RACE_ROUNDS rounds of RACERS Begins at once (with a journal of an earlier boot present
+ * when the case is race-stale): one winner, whose transaction is the open one and whose
+ * Rollback restores the state exactly. */
 static void test_race(Fixture *f, gconstpointer data)
 {
+    gboolean stale = GPOINTER_TO_INT(data);
     g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
-    g_autofree char *cmd = g_strdup_printf("'%s' --try-begin & a=$!; '%s' --try-begin & b=$!; "
-                                           "wait $a; ra=$?; wait $b; rb=$?; echo $ra $rb",
-                                           self, self);
 
-    for (guint round = 0; round < 50; round++) {
-        g_autofree char *out = txn_sh_ok(cmd);
+    for (guint round = 0; round < RACE_ROUNDS; round++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(NmiTxnHeader) open = NULL;
+        g_autofree char *address = g_strdup_printf("10.9.0.%u", 100 + round);
+        g_autofree char *what = g_strdup_printf("rollback of round %u", round);
+        GPid winner;
 
-        g_strstrip(out);
-        if (!g_str_equal(out, "0 3") && !g_str_equal(out, "3 0"))
-            g_error("round %u: exit statuses %s, expected one winner (0) and one loser (3)", round,
-                    out);
+        if (stale)
+            plant_stale_journal();
+        winner = race_round(self, round);
+        open = nmi_txn_journal_peek(&error);
+        g_assert_no_error(error);
+        g_assert_nonnull(open);
+        g_assert_cmpint(open->pid, ==, winner);
+        g_assert_cmpstr(open->boot_id, ==, "boot-1");
+        g_assert_cmpint(open->phase, ==, NMI_TXN_PHASE_OPEN);
+        modify_keep(f, address);
         rollback(f);
+        check_rolled_back(f, what);
     }
-    check_rolled_back(f, "after 50 racing rounds");
 }
 
 /* The beginner is SIGKILLed after Begin: the transaction stays open for anyone to finish. */
@@ -921,12 +1001,11 @@ static void test_late_commit(Fixture *f, gconstpointer data)
 }
 
 /* Helper modes: exit 0 when Begin succeeds, 3 when another transaction is open, 1 else. */
-static int helper_begin(guint timeout, gboolean die)
+static int begin_status(NmifaceDriverConn *conn, guint timeout, gboolean die)
 {
     g_autoptr(GError) error = NULL;
-    NmifaceDriverConn *conn = nmi_session_open(NULL, FALSE, &error);
 
-    if (conn == NULL || !nm_txn_change_begin(conn, timeout, 0, &error)) {
+    if (!nm_txn_change_begin(conn, timeout, 0, &error)) {
         if (g_error_matches(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID) &&
             strstr(error->message, "already an open transaction (begun by pid") != NULL)
             return 3;
@@ -935,8 +1014,46 @@ static int helper_begin(guint timeout, gboolean die)
     }
     if (die)
         raise(SIGKILL);
-    nmi_session_close(conn);
     return 0;
+}
+
+static int helper_begin(guint timeout, gboolean die)
+{
+    g_autoptr(GError) error = NULL;
+    NmifaceDriverConn *conn = nmi_session_open(NULL, FALSE, &error);
+    int status;
+
+    if (conn == NULL) {
+        g_printerr("%s\n", error->message);
+        return 1;
+    }
+    status = begin_status(conn, timeout, die);
+    nmi_session_close(conn);
+    return status;
+}
+
+/* For test_race: connected, says so on fd 3, and Begins when fd 4 reaches its end. */
+static int helper_begin_on_release(void)
+{
+    g_autoptr(GError) error = NULL;
+    NmifaceDriverConn *conn = nmi_session_open(NULL, FALSE, &error);
+    char byte = 'r';
+    ssize_t n;
+    int status;
+
+    if (conn == NULL) {
+        g_printerr("%s\n", error->message);
+        return 1;
+    }
+    if (write(3, &byte, 1) != 1)
+        return 1;
+    close(3);
+    while ((n = read(4, &byte, 1)) > 0 || (n < 0 && errno == EINTR))
+        ;
+    close(4);
+    status = begin_status(conn, 0, FALSE);
+    nmi_session_close(conn);
+    return status;
 }
 
 /* Helper mode for experiments by hand inside a sandbox: finish the open transaction. */
@@ -972,8 +1089,8 @@ int main(int argc, char **argv)
         return helper_begin((guint)atoi(argv[2]), FALSE);
     if (argc == 2 && g_str_equal(argv[1], "--begin-and-die"))
         return helper_begin(0, TRUE);
-    if (argc == 2 && g_str_equal(argv[1], "--try-begin"))
-        return helper_begin(0, FALSE);
+    if (argc == 2 && g_str_equal(argv[1], "--begin-on-release"))
+        return helper_begin_on_release();
     if (argc == 2 && (g_str_equal(argv[1], "--commit") || g_str_equal(argv[1], "--rollback")))
         return helper_finish(g_str_equal(argv[1], "--commit"));
 
@@ -1004,6 +1121,9 @@ int main(int argc, char **argv)
     ADD("secret-added", test_secret_added);
     g_test_add("/txn/late-commit/commit", Fixture, NULL, fixture_set_up, test_late_commit,
                fixture_tear_down);
-    g_test_add("/txn/race/rollback", Fixture, NULL, fixture_set_up, test_race, fixture_tear_down);
+    g_test_add("/txn/race/rollback", Fixture, GINT_TO_POINTER(FALSE), fixture_set_up, test_race,
+               fixture_tear_down);
+    g_test_add("/txn/race-stale/rollback", Fixture, GINT_TO_POINTER(TRUE), fixture_set_up,
+               test_race, fixture_tear_down);
     return g_test_run();
 }

@@ -761,6 +761,87 @@ static void test_kill_beginner(Fixture *f, gconstpointer data)
     assert_etc_has("keep", "10.9.0.8/24");
 }
 
+/* The bytes of every file under /etc's system-connections, with their names. */
+static char *etc_files(void)
+{
+    return txn_sh_ok("cd /etc/NetworkManager/system-connections && "
+                     "for f in $(ls -A | sort); do echo \"-- $f\"; cat \"$f\"; done");
+}
+
+/* @text with one character in the middle of br0's saved /etc bytes changed, as a bad disk
+ * might: the base64 still decodes, to other bytes. */
+static char *damage_etc_bytes(const char *text)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_auto(GStrv) groups = NULL;
+
+    g_assert_true(g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, NULL));
+    groups = g_key_file_get_groups(kf, NULL);
+    for (guint i = 0; groups[i] != NULL; i++) {
+        g_autofree char *id = g_key_file_get_string(kf, groups[i], "id", NULL);
+        g_autofree char *b64 = NULL;
+        gsize middle;
+
+        if (!g_str_has_prefix(groups[i], "profile ") || g_strcmp0(id, "br0") != 0)
+            continue;
+        b64 = g_key_file_get_value(kf, groups[i], "etc-file", NULL);
+        g_assert_nonnull(b64);
+        middle = strlen(b64) / 2;
+        b64[middle] = b64[middle] == 'A' ? 'B' : 'A';
+        g_key_file_set_value(kf, groups[i], "etc-file", b64);
+        return g_key_file_to_data(kf, NULL, NULL);
+    }
+    g_error("no journal group for br0");
+}
+
+/* A journal damaged while open: Commit and Rollback refuse it before touching anything (the
+ * /etc files, NM's profiles and the journal stay as they are); with the journal's own bytes
+ * back, they work. */
+static void test_damaged(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = g_build_filename(g_getenv("NMIFACE_RUN_DIR"), "transaction", NULL);
+    g_autofree char *good = NULL;
+    g_autofree char *bad = NULL;
+    g_autofree char *etc = NULL;
+    g_autofree char *during = NULL;
+    g_autofree char *kept = NULL;
+    g_autofree char *after = NULL;
+
+    begin(f, 0);
+    modify_keep(f, "10.9.0.7");
+    etc = etc_files();
+    during = txn_snapshot();
+    g_assert_true(g_file_get_contents(path, &good, NULL, NULL));
+    bad = damage_etc_bytes(good);
+    g_assert_true(
+        g_file_set_contents_full(path, bad, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error));
+    for (guint i = 0; i < 2; i++) {
+        gboolean ok = i == 0 ? nm_txn_change_rollback(f->conn, 0, &error)
+                             : nm_txn_change_commit(f->conn, 0, &error);
+
+        g_assert_false(ok);
+        g_assert_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR);
+        g_assert_nonnull(strstr(error->message, "does not match its checksum"));
+        g_test_message("%s", error->message);
+        g_clear_error(&error);
+    }
+    after = etc_files();
+    g_assert_cmpstr(after, ==, etc);
+    g_clear_pointer(&after, g_free);
+    after = txn_snapshot();
+    txn_assert_same_snapshot("refused finish", during, after);
+    g_assert_true(g_file_get_contents(path, &kept, NULL, NULL));
+    g_assert_cmpstr(kept, ==, bad);
+
+    g_assert_true(
+        g_file_set_contents_full(path, good, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error));
+    if (!finish(f, do_commit, "rollback of the repaired journal"))
+        return;
+    assert_etc_has("keep", "10.9.0.7/24");
+}
+
 /* ---- stored secrets ------------------------------------------------------------------- */
 
 #define SECRET_PASSWORD "s3cret ; [x]"
@@ -1115,6 +1196,7 @@ int main(int argc, char **argv)
     ADD("rerun", test_rerun);
     ADD("kill-beginner", test_kill_beginner);
     ADD("driver", test_driver);
+    ADD("damaged", test_damaged);
     ADD("secret-delete", test_secret_delete);
     ADD("secret-change", test_secret_change);
     ADD("secret-edit", test_secret_edit);

@@ -130,10 +130,11 @@ section_journal() {
     local tmp round
     header "journal: the transaction journal's file operations, this tree vs $journal_base (bench/bench-journal.c)"
     cat <<EOF
-# method: bench-journal times each call alone (median and minimum wall time of 400 calls, 50
-#   at 1000 profiles, 4x as many peeks) on journals of bridge profiles like Begin records
-#   them, with NMIFACE_RUN_DIR on /dev/shm (tmpfs, like /run). No NetworkManager involved;
-#   nmcli has no transaction journal to compare with (transactions.txt has Begin/Rollback).
+# method: bench-journal times each call alone (median CPU time, median and minimum wall time
+#   of 400 calls, 50 at 1000 profiles, 4x as many peeks) on journals of bridge profiles like
+#   Begin records them, with NMIFACE_RUN_DIR on /dev/shm (tmpfs, like /run). No NetworkManager
+#   involved; nmcli has no transaction journal to compare with (transactions.txt has the
+#   Begin/Rollback figures).
 EOF
     tmp=$(mktemp -d /dev/shm/nmiface-bench-journal.XXXXXX)
     git -C "$top" show "$journal_base:src/driver/txn-journal.c" >"$tmp/txn-journal.c"

@@ -686,7 +686,6 @@ static NmiTxnJournal *read_journal(const char *path, gboolean *absent, GError **
 {
     gboolean complete;
     g_autoptr(GString) data = read_journal_data(path, G_MAXSIZE, absent, &complete, error);
-
     g_autoptr(GError) local = NULL;
     NmiTxnJournal *journal;
 
@@ -705,7 +704,6 @@ static NmiTxnHeader *read_header_only(const char *path, gboolean *absent, GError
     gboolean complete;
     g_autoptr(GString) data =
         read_journal_data(path, NMI_TXN_HEADER_MAX + 1, absent, &complete, error);
-
     g_autoptr(GError) local = NULL;
     NmiTxnHeader *header;
 

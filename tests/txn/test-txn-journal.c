@@ -768,7 +768,7 @@ static void test_not_ours(Fixture *f, gconstpointer data)
 }
 
 #define HAMMERS       4
-#define HAMMER_ROUNDS "150"
+#define HAMMER_ROUNDS "200"
 
 /* Begins, updates, Commit/Rollback ends (with a late second remover), late finishers of ended
  * transactions, readers and journals of an earlier boot, all at once in separate processes:

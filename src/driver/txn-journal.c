@@ -125,8 +125,8 @@ NmiTxnProfile *nmi_txn_journal_find(const NmiTxnJournal *journal, const char *uu
 
 /* Groups in this order: the header first, so that nmi_txn_journal_peek() finds it whole in the
  * first NMI_TXN_HEADER_MAX bytes; then what grows with the host. Every group ends with the
- * SHA-256 of its other keys (group_checksum()); [restore-point] lists the profile groups, so a
- * lost group shows too. */
+ * SHA-256 of its other keys (nmi_txn_group_checksum()); [restore-point] lists the profile
+ * groups, so a lost group shows too. */
 #define GROUP_RESTORE "restore-point"
 #define KEY_CHECKSUM  "checksum"
 
@@ -305,8 +305,10 @@ static gboolean read_profile(GKeyFile *kf, const char *group, NmiTxnProfile *p, 
     }
     p->device = g_key_file_get_string(kf, group, "device", NULL);
     b64 = g_key_file_get_string(kf, group, "etc-file", NULL);
-    if (b64 != NULL && (p->etc_bytes = decode_base64(b64, error)) == NULL)
+    if (b64 != NULL && (p->etc_bytes = decode_base64(b64, error)) == NULL) {
+        g_prefix_error(error, "[%s] ", group);
         return FALSE;
+    }
     return TRUE;
 }
 

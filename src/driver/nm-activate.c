@@ -4,8 +4,13 @@
  *
  * Create activates the interface's profile and then each port profile, and waits until each
  * activation is done: activated, or the device is up and NM only waits for carrier (IP_CONFIG
- * without lower-layer link) or, for a bridge or bond, for ports. A failed activation is
- * reported with NM's device state reason in words.
+ * without lower-layer link) or, for a bridge or bond without ports yet, for ports. A failed
+ * activation is reported with NM's device state reason in words.
+ *
+ * A Create that fails or runs out of time leaves the interface as it was before the call:
+ * what it activated is deactivated, its profiles blocked from autoconnecting again (a manual
+ * activation lifts NM's block, and NM retries a failed profile with autoconnect by itself) and
+ * the devices' Autoconnect property put back.
  *
  * Destroy keeps NM from bringing the interface back by itself until the next Create: each
  * profile of the interface gets Update2(BLOCK_AUTOCONNECT) (NM clears the block on the next
@@ -28,11 +33,15 @@ static void activation_free(Activation *a)
     g_free(a);
 }
 
-static gboolean device_is_controller(NmifaceDriverConn *conn, const char *device)
+static gboolean controller_without_ports(NmifaceDriverConn *conn, const char *device)
 {
     guint32 type = nmi_object_get_u(conn, device, NM_DBUS_INTERFACE_DEVICE, "DeviceType", 0);
+    g_autoptr(GPtrArray) ports = NULL;
 
-    return type == NM_DEVICE_TYPE_BRIDGE || type == NM_DEVICE_TYPE_BOND;
+    if (type != NM_DEVICE_TYPE_BRIDGE && type != NM_DEVICE_TYPE_BOND)
+        return FALSE;
+    ports = nmi_object_get_ao(conn, device, NM_DBUS_INTERFACE_DEVICE, "Ports");
+    return ports->len == 0;
 }
 
 NmiActOutcome nmi_activation_outcome(NmifaceDriverConn *conn, const char *ac, char **device)
@@ -57,9 +66,10 @@ NmiActOutcome nmi_activation_outcome(NmifaceDriverConn *conn, const char *ac, ch
     flags = nmi_object_get_u(conn, *device, NM_DBUS_INTERFACE_DEVICE, "InterfaceFlags", 0);
     if (dev_state == NM_DEVICE_STATE_FAILED)
         return NMI_ACT_FAILED;
-    /* Up, and NM waits only for carrier, or for ports to bring it. */
+    /* Up, and NM waits only for carrier, or for ports to bring it. A kernel bridge without
+     * ports has carrier; one with ports that is still in IP_CONFIG waits for DHCP or SLAAC. */
     if (dev_state == NM_DEVICE_STATE_IP_CONFIG && (flags & NM_DEVICE_INTERFACE_FLAG_UP) != 0 &&
-        ((flags & NM_DEVICE_INTERFACE_FLAG_LOWER_UP) == 0 || device_is_controller(conn, *device)))
+        ((flags & NM_DEVICE_INTERFACE_FLAG_LOWER_UP) == 0 || controller_without_ports(conn, *device)))
         return NMI_ACT_DONE;
     return NMI_ACT_PENDING;
 }
@@ -113,29 +123,211 @@ static Activation *activate(NmifaceDriverConn *conn, const char *profile_path, c
     return a;
 }
 
-static void deactivate_quietly(NmifaceDriverConn *conn, GPtrArray *acts)
+/* A device's Autoconnect property as it was before Create. */
+typedef struct {
+    char *device;
+    gboolean autoconnect;
+} DeviceAutoconnect;
+
+static void device_autoconnect_free(DeviceAutoconnect *d)
 {
-    for (guint i = acts->len; i > 0; i--) {
-        Activation *a = acts->pdata[i - 1];
+    g_free(d->device);
+    g_free(d);
+}
+
+static gboolean device_autoconnect(NmifaceDriverConn *conn, const char *device)
+{
+    GVariant *v = nmi_object_get(conn, device, NM_DBUS_INTERFACE_DEVICE, "Autoconnect");
+
+    return v != NULL && g_variant_is_of_type(v, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean(v);
+}
+
+static void remember_autoconnect(NmifaceDriverConn *conn, GPtrArray *out, const char *device)
+{
+    DeviceAutoconnect *d;
+
+    if (device == NULL || !nmi_device_is_real(conn, device))
+        return;
+    d = g_new0(DeviceAutoconnect, 1);
+    d->device = g_strdup(device);
+    d->autoconnect = device_autoconnect(conn, device);
+    g_ptr_array_add(out, d);
+}
+
+/* What Create changed, to take back when it fails. */
+typedef struct {
+    GPtrArray *profiles; /* paths of the profiles it activates */
+    GPtrArray *devices;  /* DeviceAutoconnect before it started */
+    GPtrArray *acts;     /* Activation it started */
+} CreateUndo;
+
+static gboolean activation_gone(NmifaceDriverConn *conn, const char *ac)
+{
+    return !g_hash_table_contains(conn->objects, ac) ||
+           nmi_object_get_u(conn, ac, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "State",
+                            NM_ACTIVE_CONNECTION_STATE_DEACTIVATED) >=
+               NM_ACTIVE_CONNECTION_STATE_DEACTIVATED;
+}
+
+static gboolean activations_gone(NmifaceDriverConn *conn, gpointer data)
+{
+    GPtrArray *acs = data;
+
+    for (guint i = 0; i < acs->len; i++)
+        if (!activation_gone(conn, acs->pdata[i]))
+            return FALSE;
+    return TRUE;
+}
+
+static gboolean block_autoconnect(NmifaceDriverConn *conn, GPtrArray *profiles, GError **error)
+{
+    for (guint i = 0; i < profiles->len; i++) {
+        NmiProfile *profile = g_hash_table_lookup(conn->profiles, profiles->pdata[i]);
+        NmiProfileCopy copy = {.path = profiles->pdata[i]};
+
+        /* Gone, or volatile (an Update2 would keep a profile NM is about to drop). */
+        if (profile == NULL || nmi_profile_is_volatile(conn, profile))
+            continue;
+        if (!nmi_profile_update(conn, &copy, NULL, NM_SETTINGS_UPDATE2_FLAG_BLOCK_AUTOCONNECT, NULL,
+                                error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* The activations to take down: Create's own, and any NM started on the same profiles by
+ * itself since (a failed profile with autoconnect is retried at once, before the block). */
+static GPtrArray *activations_to_take_down(NmifaceDriverConn *conn, CreateUndo *undo)
+{
+    GPtrArray *acs = g_ptr_array_new_with_free_func(g_free);
+    GHashTableIter iter;
+    NmiObject *obj;
+
+    for (guint i = 0; i < undo->acts->len; i++)
+        g_ptr_array_add(acs, g_strdup(((Activation *)undo->acts->pdata[i])->ac));
+    g_hash_table_iter_init(&iter, conn->objects);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&obj)) {
+        const char *profile;
+
+        if (!nmi_object_has_iface(conn, obj->path, NM_DBUS_INTERFACE_ACTIVE_CONNECTION) ||
+            g_ptr_array_find_with_equal_func(acs, obj->path, g_str_equal, NULL))
+            continue;
+        profile =
+            nmi_object_get_o(conn, obj->path, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "Connection");
+        if (profile != NULL &&
+            g_ptr_array_find_with_equal_func(undo->profiles, profile, g_str_equal, NULL))
+            g_ptr_array_add(acs, g_strdup(obj->path));
+    }
+    return acs;
+}
+
+/* Last started first (ports before their controller); one that ended meanwhile is no error. */
+static gboolean deactivate_all(NmifaceDriverConn *conn, CreateUndo *undo, GError **error)
+{
+    g_autoptr(GPtrArray) acs = NULL;
+
+    if (!nmi_sync(conn, error))
+        return FALSE;
+    acs = activations_to_take_down(conn, undo);
+    for (guint i = acs->len; i > 0; i--) {
+        const char *ac = acs->pdata[i - 1];
+        g_autoptr(GVariant) reply = NULL;
+        g_autoptr(GError) local = NULL;
+
+        if (activation_gone(conn, ac))
+            continue;
+        reply = nmi_session_call_allowing(
+            conn, NMI_NM_PATH, NM_DBUS_INTERFACE, "DeactivateConnection", g_variant_new("(o)", ac),
+            NULL, nmi_session_deadline(conn), "deactivate",
+            "org.freedesktop.NetworkManager.ConnectionNotActive", &local);
+        if (local != NULL) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return FALSE;
+        }
+    }
+    return nmi_session_wait(conn, activations_gone, acs, nmi_session_deadline(conn),
+                            "take it down", error);
+}
+
+static gboolean restore_autoconnect(NmifaceDriverConn *conn, GPtrArray *devices, GError **error)
+{
+    for (guint i = 0; i < devices->len; i++) {
+        DeviceAutoconnect *d = devices->pdata[i];
         g_autoptr(GVariant) reply = NULL;
 
-        if (!g_hash_table_contains(conn->objects, a->ac))
+        if (!g_hash_table_contains(conn->objects, d->device) ||
+            device_autoconnect(conn, d->device) == d->autoconnect)
             continue;
-        reply = nmi_session_call(conn, NMI_NM_PATH, NM_DBUS_INTERFACE, "DeactivateConnection",
-                                 g_variant_new("(o)", a->ac), NULL, nmi_session_deadline(conn),
-                                 "deactivate after a failed start", NULL);
+        reply = nmi_session_call(conn, d->device, "org.freedesktop.DBus.Properties", "Set",
+                                 g_variant_new("(ssv)", NM_DBUS_INTERFACE_DEVICE, "Autoconnect",
+                                               g_variant_new_boolean(d->autoconnect)),
+                                 NULL, nmi_session_deadline(conn),
+                                 "restore the device's autoconnect", error);
+        if (reply == NULL)
+            return FALSE;
     }
+    return TRUE;
+}
+
+/* Back to before Create: blocked first, so that NM does not start again what goes down. */
+static gboolean undo_create(NmifaceDriverConn *conn, CreateUndo *undo, GError **error)
+{
+    return block_autoconnect(conn, undo->profiles, error) &&
+           deactivate_all(conn, undo, error) &&
+           restore_autoconnect(conn, undo->devices, error);
+}
+
+/* @failure, with what undo_create() could not do, if anything. */
+static void fail_create(NmifaceDriverConn *conn, CreateUndo *undo, GError *failure,
+                        GError **error)
+{
+    g_autoptr(GError) local = NULL;
+
+    if (conn->nm_owner == NULL || undo_create(conn, undo, &local)) {
+        g_propagate_error(error, failure);
+        return;
+    }
+    g_set_error(error, NMIFACE_ERROR, failure->code, "%s; and it could not be taken down: %s",
+                failure->message, local->message);
+    g_error_free(failure);
+}
+
+/* The timeout @failure, with what NM was still doing when the deadline came. */
+static GError *timeout_error(NmifaceDriverConn *conn, const char *name, GPtrArray *acts,
+                             GError *failure)
+{
+    g_autoptr(GError) owned = failure;
+
+    for (guint i = 0; i < acts->len; i++) {
+        Activation *a = acts->pdata[i];
+
+        if (activation_outcome(conn, a) != NMI_ACT_PENDING)
+            continue;
+        if (a->device == NULL)
+            return g_error_new(NMIFACE_ERROR, failure->code,
+                               "cannot start interface '%s': %s (%s had no device yet)", name,
+                               failure->message, a->what);
+        return g_error_new(
+            NMIFACE_ERROR, failure->code, "cannot start interface '%s': %s (%s was still %s)",
+            name, failure->message, a->what,
+            nmi_device_state_to_string(
+                nmi_object_get_u(conn, a->device, NM_DBUS_INTERFACE_DEVICE, "State", 0)));
+    }
+    return g_error_new(NMIFACE_ERROR, failure->code, "cannot start interface '%s': %s", name,
+                       failure->message);
 }
 
 gboolean nmi_create(NmifaceDriverConn *conn, const char *name, guint flags, GError **error)
 {
     g_autoptr(NmiSnapshot) snap = NULL;
-    g_autoptr(GPtrArray) port_paths = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) port_names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) devices =
+        g_ptr_array_new_with_free_func((GDestroyNotify)device_autoconnect_free);
     g_autoptr(GPtrArray) acts = g_ptr_array_new_with_free_func((GDestroyNotify)activation_free);
-    g_autofree char *top_path = NULL;
-    g_autofree char *top_what = NULL;
+    CreateUndo undo = {.profiles = profiles, .devices = devices, .acts = acts};
     g_autoptr(GPtrArray) ports = NULL;
+    GError *failure = NULL;
     NmiEntry *entry;
     Activation *a;
 
@@ -158,44 +350,49 @@ gboolean nmi_create(NmifaceDriverConn *conn, const char *name, guint flags, GErr
         return FALSE;
     }
     /* Copies: the mirror changes while activations proceed. */
-    top_path = g_strdup(entry->profile->path);
+    g_ptr_array_add(profiles, g_strdup(entry->profile->path));
+    remember_autoconnect(conn, devices, entry->device);
     ports = nmi_collect_ports(conn, entry->profile);
     for (guint i = 0; i < ports->len; i++) {
         NmiProfile *port = ports->pdata[i];
 
-        g_ptr_array_add(port_paths, g_strdup(port->path));
+        g_ptr_array_add(profiles, g_strdup(port->path));
         g_ptr_array_add(port_names, g_strdup(port->ifname));
+        remember_autoconnect(conn, devices, nmi_device_by_name(conn, port->ifname));
     }
     g_hash_table_remove_all(conn->fail_reasons);
     g_hash_table_remove_all(conn->ac_reasons);
 
-    top_what = g_strdup_printf("interface '%s'", name);
-    a = activate(conn, top_path, top_what, error);
-    if (a == NULL)
-        return FALSE;
-    g_ptr_array_add(acts, a);
-    for (guint i = 0; i < port_paths->len; i++) {
+    for (guint i = 0; i < profiles->len; i++) {
         g_autofree char *what =
-            g_strdup_printf("port '%s' of '%s'", (char *)port_names->pdata[i], name);
+            i == 0 ? g_strdup_printf("interface '%s'", name)
+                   : g_strdup_printf("port '%s' of '%s'", (char *)port_names->pdata[i - 1], name);
 
-        a = activate(conn, port_paths->pdata[i], what, error);
+        a = activate(conn, profiles->pdata[i], what, &failure);
         if (a == NULL) {
-            deactivate_quietly(conn, acts);
+            g_prefix_error(&failure, "cannot start interface '%s': ", name);
+            fail_create(conn, &undo, failure, error);
             return FALSE;
         }
         g_ptr_array_add(acts, a);
     }
 
     if (!nmi_session_wait(conn, activations_settled, acts, nmi_session_deadline(conn),
-                          "finish activating the interface", error)) {
-        g_prefix_error(error, "cannot start interface '%s': ", name);
+                          "finish activating the interface", &failure)) {
+        fail_create(conn, &undo, timeout_error(conn, name, acts, failure), error);
         return FALSE;
     }
     for (guint i = 0; i < acts->len; i++) {
         a = acts->pdata[i];
         if (activation_outcome(conn, a) == NMI_ACT_FAILED) {
-            set_activation_error(conn, a, error);
-            deactivate_quietly(conn, acts);
+            /* The state change that says why can come after the one that ended the wait:
+             * a round trip to NM delivers every signal it sent before. */
+            if (!nmi_sync(conn, &failure)) {
+                g_propagate_error(error, failure);
+                return FALSE;
+            }
+            set_activation_error(conn, a, &failure);
+            fail_create(conn, &undo, failure, error);
             return FALSE;
         }
     }

@@ -97,7 +97,7 @@ static void test_activation_failure_reason(void)
     g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED);
     g_assert_cmpstr(error->message, ==,
                     "failed to activate interface 'br0': IP configuration could not be reserved "
-                    "(no available address, timeout, etc)");
+                    "(no available address, timeout, etc.)");
     td_driver()->close(conn);
 }
 

@@ -169,16 +169,6 @@ static gboolean activation_gone(NmifaceDriverConn *conn, const char *ac)
                NM_ACTIVE_CONNECTION_STATE_DEACTIVATED;
 }
 
-static gboolean activations_gone(NmifaceDriverConn *conn, gpointer data)
-{
-    GPtrArray *acs = data;
-
-    for (guint i = 0; i < acs->len; i++)
-        if (!activation_gone(conn, acs->pdata[i]))
-            return FALSE;
-    return TRUE;
-}
-
 static gboolean block_autoconnect(NmifaceDriverConn *conn, GPtrArray *profiles, GError **error)
 {
     for (guint i = 0; i < profiles->len; i++) {
@@ -195,68 +185,136 @@ static gboolean block_autoconnect(NmifaceDriverConn *conn, GPtrArray *profiles, 
     return TRUE;
 }
 
-/* The activations to take down: Create's own, and any NM started on the same profiles by
- * itself since (a failed profile with autoconnect is retried at once, before the block). */
+typedef struct {
+    GPtrArray *devices; /* device paths that must go down */
+} DownWait;
+
+static gboolean devices_down(NmifaceDriverConn *conn, gpointer data)
+{
+    DownWait *w = data;
+
+    for (guint i = 0; i < w->devices->len; i++) {
+        const char *device = w->devices->pdata[i];
+        guint32 state = nmi_object_get_u(conn, device, NM_DBUS_INTERFACE_DEVICE, "State", 0);
+
+        if (!g_hash_table_contains(conn->objects, device) || !nmi_device_is_real(conn, device))
+            continue;
+        if (nmi_object_get_o(conn, device, NM_DBUS_INTERFACE_DEVICE, "ActiveConnection") != NULL ||
+            (state > NM_DEVICE_STATE_DISCONNECTED && state != NM_DEVICE_STATE_FAILED))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* A call whose NM error @allowed (it is already so) is no failure. */
+static gboolean call_unless(NmifaceDriverConn *conn, const char *path, const char *iface,
+                            const char *method, GVariant *params, const char *what,
+                            const char *allowed, GError **error)
+{
+    g_autoptr(GVariant) reply = NULL;
+    g_autoptr(GError) local = NULL;
+
+    reply = nmi_session_call_allowing(conn, path, iface, method, params, NULL,
+                                      nmi_session_deadline(conn), what, allowed, &local);
+    if (local != NULL) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+typedef struct {
+    GPtrArray *acs;     /* active connection paths */
+    GPtrArray *devices; /* device paths */
+} Down;
+
+static gboolean all_down(NmifaceDriverConn *conn, gpointer data)
+{
+    Down *down = data;
+    DownWait wait = {.devices = down->devices};
+
+    for (guint i = 0; i < down->acs->len; i++)
+        if (!activation_gone(conn, down->acs->pdata[i]))
+            return FALSE;
+    return devices_down(conn, &wait);
+}
+
+static void add_unique(GPtrArray *paths, const char *path)
+{
+    if (path != NULL && !g_ptr_array_find_with_equal_func(paths, path, g_str_equal, NULL))
+        g_ptr_array_add(paths, g_strdup(path));
+}
+
+/* Create's activations (last started first: ports before their controller) and any NM started
+ * by itself on the same profiles: NM retries a failed profile with autoconnect at once. */
 static GPtrArray *activations_to_take_down(NmifaceDriverConn *conn, CreateUndo *undo)
 {
     GPtrArray *acs = g_ptr_array_new_with_free_func(g_free);
     GHashTableIter iter;
     NmiObject *obj;
 
-    for (guint i = 0; i < undo->acts->len; i++)
-        g_ptr_array_add(acs, g_strdup(((Activation *)undo->acts->pdata[i])->ac));
+    for (guint i = undo->acts->len; i > 0; i--)
+        add_unique(acs, ((Activation *)undo->acts->pdata[i - 1])->ac);
     g_hash_table_iter_init(&iter, conn->objects);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&obj)) {
         const char *profile;
 
-        if (!nmi_object_has_iface(conn, obj->path, NM_DBUS_INTERFACE_ACTIVE_CONNECTION) ||
-            g_ptr_array_find_with_equal_func(acs, obj->path, g_str_equal, NULL))
+        if (!nmi_object_has_iface(conn, obj->path, NM_DBUS_INTERFACE_ACTIVE_CONNECTION))
             continue;
         profile =
             nmi_object_get_o(conn, obj->path, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "Connection");
         if (profile != NULL &&
             g_ptr_array_find_with_equal_func(undo->profiles, profile, g_str_equal, NULL))
-            g_ptr_array_add(acs, g_strdup(obj->path));
+            add_unique(acs, obj->path);
     }
     return acs;
 }
 
-/* Last started first (ports before their controller); one that ended meanwhile is no error. */
-static gboolean deactivate_all(NmifaceDriverConn *conn, CreateUndo *undo, GError **error)
+/* After the block: those activations down, then each device disconnected, for a retry NM
+ * queued before the block that the mirror cannot show yet. */
+static gboolean take_down(NmifaceDriverConn *conn, CreateUndo *undo, GError **error)
 {
+    g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) acs = NULL;
+    Down down;
 
     if (!nmi_sync(conn, error))
         return FALSE;
     acs = activations_to_take_down(conn, undo);
-    for (guint i = acs->len; i > 0; i--) {
-        const char *ac = acs->pdata[i - 1];
-        g_autoptr(GVariant) reply = NULL;
-        g_autoptr(GError) local = NULL;
-
-        if (activation_gone(conn, ac))
-            continue;
-        reply = nmi_session_call_allowing(
-            conn, NMI_NM_PATH, NM_DBUS_INTERFACE, "DeactivateConnection", g_variant_new("(o)", ac),
-            NULL, nmi_session_deadline(conn), "deactivate",
-            "org.freedesktop.NetworkManager.ConnectionNotActive", &local);
-        if (local != NULL) {
-            g_propagate_error(error, g_steal_pointer(&local));
+    for (guint i = 0; i < undo->devices->len; i++)
+        add_unique(devices, ((DeviceAutoconnect *)undo->devices->pdata[i])->device);
+    for (guint i = 0; i < undo->acts->len; i++)
+        add_unique(devices, ((Activation *)undo->acts->pdata[i])->device);
+    for (guint i = 0; i < acs->len; i++) {
+        if (!activation_gone(conn, acs->pdata[i]) &&
+            !call_unless(conn, NMI_NM_PATH, NM_DBUS_INTERFACE, "DeactivateConnection",
+                         g_variant_new("(o)", (char *)acs->pdata[i]), "deactivate",
+                         "org.freedesktop.NetworkManager.ConnectionNotActive", error))
             return FALSE;
-        }
     }
-    return nmi_session_wait(conn, activations_gone, acs, nmi_session_deadline(conn),
-                            "take it down", error);
+    for (guint i = 0; i < devices->len; i++) {
+        const char *device = devices->pdata[i];
+
+        if (nmi_device_is_real(conn, device) &&
+            !call_unless(conn, device, NM_DBUS_INTERFACE_DEVICE, "Disconnect", NULL,
+                         "disconnect the device", "org.freedesktop.NetworkManager.Device.NotActive",
+                         error))
+            return FALSE;
+    }
+    down.acs = acs;
+    down.devices = devices;
+    return nmi_session_wait(conn, all_down, &down, nmi_session_deadline(conn), "take it down",
+                            error);
 }
 
+/* Disconnect turned it off; the mirror may not know yet, so it is set either way. */
 static gboolean restore_autoconnect(NmifaceDriverConn *conn, GPtrArray *devices, GError **error)
 {
     for (guint i = 0; i < devices->len; i++) {
         DeviceAutoconnect *d = devices->pdata[i];
         g_autoptr(GVariant) reply = NULL;
 
-        if (!g_hash_table_contains(conn->objects, d->device) ||
-            device_autoconnect(conn, d->device) == d->autoconnect)
+        if (!nmi_device_is_real(conn, d->device))
             continue;
         reply = nmi_session_call(conn, d->device, "org.freedesktop.DBus.Properties", "Set",
                                  g_variant_new("(ssv)", NM_DBUS_INTERFACE_DEVICE, "Autoconnect",
@@ -273,7 +331,7 @@ static gboolean restore_autoconnect(NmifaceDriverConn *conn, GPtrArray *devices,
 static gboolean undo_create(NmifaceDriverConn *conn, CreateUndo *undo, GError **error)
 {
     return block_autoconnect(conn, undo->profiles, error) &&
-           deactivate_all(conn, undo, error) &&
+           take_down(conn, undo, error) &&
            restore_autoconnect(conn, undo->devices, error);
 }
 
@@ -395,27 +453,6 @@ gboolean nmi_create(NmifaceDriverConn *conn, const char *name, guint flags, GErr
             fail_create(conn, &undo, failure, error);
             return FALSE;
         }
-    }
-    return TRUE;
-}
-
-typedef struct {
-    GPtrArray *devices; /* device paths that must go down */
-} DownWait;
-
-static gboolean devices_down(NmifaceDriverConn *conn, gpointer data)
-{
-    DownWait *w = data;
-
-    for (guint i = 0; i < w->devices->len; i++) {
-        const char *device = w->devices->pdata[i];
-        guint32 state = nmi_object_get_u(conn, device, NM_DBUS_INTERFACE_DEVICE, "State", 0);
-
-        if (!g_hash_table_contains(conn->objects, device) || !nmi_device_is_real(conn, device))
-            continue;
-        if (nmi_object_get_o(conn, device, NM_DBUS_INTERFACE_DEVICE, "ActiveConnection") != NULL ||
-            (state > NM_DEVICE_STATE_DISCONNECTED && state != NM_DEVICE_STATE_FAILED))
-            return FALSE;
     }
     return TRUE;
 }

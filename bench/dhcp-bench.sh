@@ -83,6 +83,12 @@ for ((i = 0; i < reps; i++)); do
     "$nmiface" iface-destroy eth0 >/dev/null
 done
 row "nmiface iface-start, SLAAC (ra-only)" "$out"
+: >"$out"
+for ((i = 0; i < reps; i++)); do
+    ms nmcli connection up eth0 >>"$out"
+    nmcli connection down eth0 >/dev/null
+done
+row "nmcli connection up, the same profile" "$out"
 "$nmiface" iface-undefine eth0 >/dev/null
 
 # A server that never answers, a 2 s deadline: the time past the deadline is the undo.

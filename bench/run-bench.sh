@@ -136,7 +136,7 @@ section_dhcp() {
 #   br0 has a 192.0.2.x address, as Create waits for the lease. The last row: iface-start with
 #   NMIFACE_NM_TIMEOUT_MS=2000 and a server that never answers, minus the 2000 ms: the time
 #   Create takes to put the interface back as it was (block, deactivate, disconnect, restore).
-#   dnsmasq-base $(dpkg-query -W -f '\${Version}' dnsmasq-base 2>/dev/null || echo unknown).
+#   dnsmasq-base $(dpkg-query -W -f '${Version}' dnsmasq-base 2>/dev/null || echo unknown).
 EOF
     echo
     in_sandbox --veth eth0:eth1 --veth eth2:eth3 -- "$here/dhcp-bench.sh" "$build" "$dhcp_reps"

@@ -42,60 +42,50 @@ printf '%s\n' "<interface type='ethernet' name='eth0'><start mode='none'/>" \
 printf '%-44s %8s %8s %8s  %s\n' "what ($reps runs)" median_ms min_ms max_ms "failures"
 out=/tmp/dhcp-bench.$$
 
+# measure WHAT UNDO CMD...: REPS timed runs of CMD, each followed by UNDO (a command line).
+measure() {
+    local what=$1 undo=$2
+    shift 2
+    : >"$out"
+    for ((i = 0; i < reps; i++)); do
+        ms "$@" >>"$out"
+        sh -c "$undo" >/dev/null 2>&1 || true
+    done
+    row "$what" "$out"
+}
+
 "$nmiface" iface-define /tmp/dhcp-bench-e0.xml >/dev/null
-: >"$out"
-for ((i = 0; i < reps; i++)); do
-    ms "$nmiface" iface-start eth0 >>"$out"
-    "$nmiface" iface-destroy eth0 >/dev/null
-done
-row "nmiface iface-start, DHCPv4 ethernet" "$out"
-: >"$out"
-for ((i = 0; i < reps; i++)); do
-    ms nmcli connection up eth0 >>"$out"
-    nmcli connection down eth0 >/dev/null
-done
-row "nmcli connection up, the same profile" "$out"
+measure "nmiface iface-start, DHCPv4 ethernet" "$nmiface iface-destroy eth0" \
+    "$nmiface" iface-start eth0
+measure "nmcli connection up, the same profile" "nmcli connection down eth0" \
+    nmcli connection up eth0
 "$nmiface" iface-undefine eth0 >/dev/null
 
 "$nmiface" iface-define /tmp/dhcp-bench-br0.xml >/dev/null
-: >"$out"
-for ((i = 0; i < reps; i++)); do
-    ms "$nmiface" iface-start br0 >>"$out"
-    "$nmiface" iface-destroy br0 >/dev/null
-done
-row "nmiface iface-start, DHCPv4 bridge + port" "$out"
-: >"$out"
+measure "nmiface iface-start, DHCPv4 bridge + port" "$nmiface iface-destroy br0" \
+    "$nmiface" iface-start br0
 port=$(nmcli -t -f NAME,TYPE connection show | sed -n 's/^\(br0-port[^:]*\):.*/\1/p' | head -n 1)
-for ((i = 0; i < reps; i++)); do
-    # As Create does: the bridge, then its port, then until the bridge has its lease.
-    ms sh -c "nmcli -w 0 connection up br0 && nmcli -w 0 connection up '$port' &&
+# As Create does: the bridge, then its port, then until the bridge has its lease.
+measure "nmcli connection up br0 (+ port), to a lease" "nmcli connection down br0" \
+    sh -c "nmcli -w 0 connection up br0 && nmcli -w 0 connection up '$port' &&
         for n in \$(seq 300); do nmcli -g IP4.ADDRESS device show br0 | grep -q 192.0.2. && exit 0;
-        sleep 0.01; done; exit 1" >>"$out"
-    nmcli connection down br0 >/dev/null 2>&1 || true
-done
-row "nmcli connection up br0 (+ port), to a lease" "$out"
+        sleep 0.01; done; exit 1"
 "$nmiface" iface-undefine br0 >/dev/null
 
 "$nmiface" iface-define /tmp/dhcp-bench-e0v6.xml >/dev/null
-: >"$out"
-for ((i = 0; i < reps; i++)); do
-    ms "$nmiface" iface-start eth0 >>"$out"
-    "$nmiface" iface-destroy eth0 >/dev/null
-done
-row "nmiface iface-start, SLAAC (ra-only)" "$out"
-: >"$out"
-for ((i = 0; i < reps; i++)); do
-    ms nmcli connection up eth0 >>"$out"
-    nmcli connection down eth0 >/dev/null
-done
-row "nmcli connection up, the same profile" "$out"
+measure "nmiface iface-start, SLAAC (ra-only)" "$nmiface iface-destroy eth0" \
+    "$nmiface" iface-start eth0
+measure "nmcli connection up, the same profile" "nmcli connection down eth0" \
+    nmcli connection up eth0
 "$nmiface" iface-undefine eth0 >/dev/null
 
-# A server that never answers, a 2 s deadline: the time past the deadline is the undo.
+# A server that never answers, a 2 s deadline: the time past the deadline is the undo (the
+# run counts as failed unless iface-start failed, as it must).
 "$nmiface" iface-define /tmp/dhcp-bench-e2.xml >/dev/null
 : >"$out"
 for ((i = 0; i < reps; i++)); do
-    NMIFACE_NM_TIMEOUT_MS=2000 ms "$nmiface" iface-start eth2 | awk '{print $1 - 2000, ($2 == 1 ? 0 : 1)}' >>"$out"
+    NMIFACE_NM_TIMEOUT_MS=2000 ms "$nmiface" iface-start eth2 |
+        awk '{print $1 - 2000, ($2 == 1 ? 0 : 1)}' >>"$out"
 done
 row "iface-start timing out at 2 s: ms past it" "$out"
 rm -f "$out"

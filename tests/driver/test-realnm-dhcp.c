@@ -56,6 +56,25 @@ static void create_ok(NmifaceDriverConn *conn, const char *name)
     g_assert_true(td_is_active(conn, name));
 }
 
+/* dnsmasq with @server's options, @xml defined (NM's ipv4/ipv6 methods for it checked against
+ * @methods) and started; returns the live XML of dh0. */
+static char *start_dh0(NmifaceDriverConn *conn, const char *server, const char *xml,
+                       const char *methods)
+{
+    g_autoptr(NmifaceIfaceInfo) info = NULL;
+    g_autofree char *got = NULL;
+    char *live;
+
+    dhcp_start(server);
+    info = td_define(conn, xml);
+    got = td_sh("nmcli -g ipv4.method,ipv6.method connection show dh0");
+    g_assert_cmpstr(got, ==, methods);
+    create_ok(conn, "dh0");
+    live = live_xml(conn, "dh0");
+    g_test_message("live XML:\n%s", live);
+    return live;
+}
+
 static void destroy_ok(NmifaceDriverConn *conn, const char *name)
 {
     g_autoptr(GError) error = NULL;
@@ -98,22 +117,13 @@ static void test_ethernet(void)
                               "  </protocol>\n"
                               "</interface>\n";
     NmifaceDriverConn *conn = td_open();
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = NULL;
-    g_autofree char *live = NULL;
-    g_autofree char *addr = NULL;
-    g_autofree char *dns = NULL;
+    g_autofree char *live = start_dh0(conn, "--ipv6 none", xml, "auto\ndisabled");
+    g_autofree char *addr = check_lease(live, "dh0");
+    g_autofree char *dns = td_sh("nmcli -g IP4.DNS device show dh0");
+    g_autofree char *inactive = td_inactive_xml(conn, "dh0");
     g_autofree char *after = NULL;
-    g_autofree char *inactive = NULL;
 
-    dhcp_start("--ipv6 none");
-    info = td_define(conn, xml);
-    create_ok(conn, "dh0");
-    live = live_xml(conn, "dh0");
-    g_test_message("live XML:\n%s", live);
-    addr = check_lease(live, "dh0");
-    dns = td_sh("nmcli -g IP4.DNS device show dh0");
     g_assert_cmpstr(dns, ==, "192.0.2.53");
-    inactive = td_inactive_xml(conn, "dh0");
     g_assert_cmpstr(inactive, ==, xml);
 
     destroy_ok(conn, "dh0");
@@ -125,22 +135,17 @@ static void test_ethernet(void)
 static void test_peerdns_no(void)
 {
     NmifaceDriverConn *conn = td_open();
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = NULL;
-    g_autofree char *live = NULL;
-    g_autofree char *addr = NULL;
-    g_autofree char *dns = NULL;
-    g_autofree char *ignore = NULL;
-
-    dhcp_start("--ipv6 none");
-    info = td_define(conn, "<interface type='ethernet' name='dh0'><start mode='none'/>"
-                           "<protocol family='ipv4'><dhcp peerdns='no'/></protocol></interface>");
-    ignore = td_sh("nmcli -g ipv4.ignore-auto-dns connection show dh0");
-    g_assert_cmpstr(ignore, ==, "yes");
-    create_ok(conn, "dh0");
-    live = live_xml(conn, "dh0");
-    addr = check_lease(live, "dh0");
+    g_autofree char *live = start_dh0(conn, "--ipv6 none",
+                                      "<interface type='ethernet' name='dh0'><start mode='none'/>"
+                                      "<protocol family='ipv4'><dhcp peerdns='no'/></protocol>"
+                                      "</interface>",
+                                      "auto\ndisabled");
+    g_autofree char *ignore = td_sh("nmcli -g ipv4.ignore-auto-dns connection show dh0");
+    g_autofree char *addr = check_lease(live, "dh0");
     /* The lease offers 192.0.2.53 (the ethernet case sees it); NM keeps none of it. */
-    dns = td_sh("nmcli -g IP4.DNS device show dh0");
+    g_autofree char *dns = td_sh("nmcli -g IP4.DNS device show dh0");
+
+    g_assert_cmpstr(ignore, ==, "yes");
     g_assert_cmpstr(dns, ==, "");
     g_assert_nonnull(strstr(live, "<dhcp peerdns='no'/>"));
     destroy_ok(conn, "dh0");
@@ -188,30 +193,20 @@ static void test_bridge(void)
 static void test_ipv6_autoconf(void)
 {
     NmifaceDriverConn *conn = td_open();
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = NULL;
-    g_autofree char *live = NULL;
-    g_autofree char *gateway = NULL;
-    g_autofree char *kernel = NULL;
-    g_autofree char *method = NULL;
-    g_autofree char *ips = NULL;
+    g_autofree char *live = start_dh0(conn, "--ipv6 ra-only",
+                                      "<interface type='ethernet' name='dh0'><start mode='none'/>"
+                                      "<protocol family='ipv6'><autoconf/></protocol></interface>",
+                                      "disabled\nauto");
+    g_autofree char *gateway = attr_after(live, "<protocol family='ipv6'>", "gateway");
+    g_autofree char *kernel = td_sh("ip -6 route show default dev dh0");
+    g_autofree char *ips = td_sh("ip -o -6 addr show dev dh0 scope global");
 
-    dhcp_start("--ipv6 ra-only");
-    info = td_define(conn, "<interface type='ethernet' name='dh0'><start mode='none'/>"
-                           "<protocol family='ipv6'><autoconf/></protocol></interface>");
-    method = td_sh("nmcli -g ipv4.method,ipv6.method connection show dh0");
-    g_assert_cmpstr(method, ==, "disabled\nauto");
-    create_ok(conn, "dh0");
-    live = live_xml(conn, "dh0");
-    g_test_message("live XML:\n%s", live);
     g_assert_nonnull(strstr(live, "<autoconf/>"));
     g_assert_nonnull(strstr(live, "<ip address='" SLAAC_PREFIX));
     g_assert_nonnull(strstr(live, "' prefix='64'/>"));
-    gateway = attr_after(live, "<protocol family='ipv6'>", "gateway");
     g_assert_nonnull(gateway);
     g_assert_true(g_str_has_prefix(gateway, "fe80::"));
-    kernel = td_sh("ip -6 route show default dev dh0");
     g_assert_nonnull(strstr(kernel, gateway));
-    ips = td_sh("ip -o -6 addr show dev dh0 scope global");
     g_assert_nonnull(strstr(ips, SLAAC_PREFIX));
     destroy_ok(conn, "dh0");
     g_free(ips);
@@ -225,29 +220,19 @@ static void test_ipv6_autoconf(void)
 static void test_dhcpv6(void)
 {
     NmifaceDriverConn *conn = td_open();
-    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info = NULL;
-    g_autofree char *live = NULL;
-    g_autofree char *addr = NULL;
-    g_autofree char *prefix = NULL;
-    g_autofree char *kernel = NULL;
-    g_autofree char *method = NULL;
+    g_autofree char *live = start_dh0(conn, "--ipv6 dhcpv6",
+                                      "<interface type='ethernet' name='dh0'><start mode='none'/>"
+                                      "<protocol family='ipv6'><dhcp/></protocol></interface>",
+                                      "disabled\ndhcp");
+    g_autofree char *addr = attr_after(live, "<protocol family='ipv6'>", "address");
+    g_autofree char *prefix = attr_after(live, "<protocol family='ipv6'>", "prefix");
+    g_autofree char *kernel = td_sh("ip -o -6 addr show dev dh0 scope global");
 
-    dhcp_start("--ipv6 dhcpv6");
-    info = td_define(conn, "<interface type='ethernet' name='dh0'><start mode='none'/>"
-                           "<protocol family='ipv6'><dhcp/></protocol></interface>");
-    method = td_sh("nmcli -g ipv4.method,ipv6.method connection show dh0");
-    g_assert_cmpstr(method, ==, "disabled\ndhcp");
-    create_ok(conn, "dh0");
-    live = live_xml(conn, "dh0");
-    g_test_message("live XML:\n%s", live);
     g_assert_nonnull(strstr(live, "<protocol family='ipv6'>\n    <dhcp/>"));
-    addr = attr_after(live, "<protocol family='ipv6'>", "address");
-    prefix = attr_after(live, "<protocol family='ipv6'>", "prefix");
     g_assert_nonnull(addr);
     /* 2001:db8::1000 - 2001:db8::1fff */
     g_assert_true(g_str_has_prefix(addr, DHCPV6_PREFIX) && strlen(addr) == strlen("2001:db8::1000"));
     g_assert_cmpstr(prefix, ==, "128");
-    kernel = td_sh("ip -o -6 addr show dev dh0 scope global");
     g_assert_nonnull(strstr(kernel, addr));
     destroy_ok(conn, "dh0");
     td_driver()->close(conn);

@@ -132,8 +132,8 @@ section_dhcp() {
 #   router advertisements ra-only, no ping check) and a silent one on eth3. Each row: $dhcp_reps
 #   runs, wall time of the process (date +%s%N around it), median/min/max; between runs
 #   iface-destroy (nmiface) or connection down (nmcli). nmcli rows: the same profile nmiface
-#   defined; for the bridge, 'up br0' and 'up' its port with -w 0, then polling (10 ms) until
-#   br0 has a 192.0.2.x address, as Create waits for the lease. The last row: iface-start with
+#   defined; for the bridge, 'up br0' with -w 0 (NM brings the port, autoconnect-slaves), then
+#   polling (10 ms) until br0 has a 192.0.2.x address, as Create waits for the lease. The last row: iface-start with
 #   NMIFACE_NM_TIMEOUT_MS=2000 and a server that never answers, minus the 2000 ms: the time
 #   Create takes to put the interface back as it was (block, deactivate, disconnect, restore).
 #   dnsmasq-base $(dpkg-query -W -f '${Version}' dnsmasq-base 2>/dev/null || echo unknown).

@@ -105,13 +105,49 @@ static void set_activation_error(NmifaceDriverConn *conn, Activation *a, GError 
                     "failed to activate %s: NetworkManager gave no reason", a->what);
 }
 
-static Activation *activate(NmifaceDriverConn *conn, const char *profile_path, const char *what,
-                            GError **error)
+/* The activation NM has going for @profile_path, if any, as the mirror knows it. */
+static const char *activation_of(NmifaceDriverConn *conn, const char *profile_path)
+{
+    GHashTableIter iter;
+    NmiObject *obj;
+
+    g_hash_table_iter_init(&iter, conn->objects);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&obj)) {
+        if (nmi_object_has_iface(conn, obj->path, NM_DBUS_INTERFACE_ACTIVE_CONNECTION) &&
+            g_strcmp0(nmi_object_get_o(conn, obj->path, NM_DBUS_INTERFACE_ACTIVE_CONNECTION,
+                                       "Connection"),
+                      profile_path) == 0 &&
+            nmi_object_get_u(conn, obj->path, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "State",
+                             NM_ACTIVE_CONNECTION_STATE_UNKNOWN) <
+                NM_ACTIVE_CONNECTION_STATE_DEACTIVATING)
+            return obj->path;
+    }
+    return NULL;
+}
+
+/* Activates @profile_path; a port that NM already activates with its controller (the
+ * controller's autoconnect-slaves) is left to that activation: a second one would detach and
+ * re-attach the port, and a DHCP exchange started meanwhile on the controller is lost (NM's
+ * client tries again after about 2 s). */
+static Activation *activate(NmifaceDriverConn *conn, const char *profile_path, gboolean is_port,
+                            const char *what, GError **error)
 {
     g_autoptr(GVariant) reply = NULL;
     g_autofree char *call_what = g_strdup_printf("activate %s", what);
+    const char *running;
     Activation *a;
 
+    if (is_port) {
+        if (!nmi_sync(conn, error))
+            return NULL;
+        running = activation_of(conn, profile_path);
+        if (running != NULL) {
+            a = g_new0(Activation, 1);
+            a->ac = g_strdup(running);
+            a->what = g_strdup(what);
+            return a;
+        }
+    }
     reply = nmi_session_call(conn, NMI_NM_PATH, NM_DBUS_INTERFACE, "ActivateConnection",
                              g_variant_new("(ooo)", profile_path, "/", "/"), G_VARIANT_TYPE("(o)"),
                              nmi_session_deadline(conn), call_what, error);
@@ -250,23 +286,11 @@ static void add_unique(GPtrArray *paths, const char *path)
 static GPtrArray *activations_to_take_down(NmifaceDriverConn *conn, CreateUndo *undo)
 {
     GPtrArray *acs = g_ptr_array_new_with_free_func(g_free);
-    GHashTableIter iter;
-    NmiObject *obj;
 
     for (guint i = undo->acts->len; i > 0; i--)
         add_unique(acs, ((Activation *)undo->acts->pdata[i - 1])->ac);
-    g_hash_table_iter_init(&iter, conn->objects);
-    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&obj)) {
-        const char *profile;
-
-        if (!nmi_object_has_iface(conn, obj->path, NM_DBUS_INTERFACE_ACTIVE_CONNECTION))
-            continue;
-        profile =
-            nmi_object_get_o(conn, obj->path, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "Connection");
-        if (profile != NULL &&
-            g_ptr_array_find_with_equal_func(undo->profiles, profile, g_str_equal, NULL))
-            add_unique(acs, obj->path);
-    }
+    for (guint i = 0; i < undo->profiles->len; i++)
+        add_unique(acs, activation_of(conn, undo->profiles->pdata[i]));
     return acs;
 }
 
@@ -426,7 +450,7 @@ gboolean nmi_create(NmifaceDriverConn *conn, const char *name, guint flags, GErr
             i == 0 ? g_strdup_printf("interface '%s'", name)
                    : g_strdup_printf("port '%s' of '%s'", (char *)port_names->pdata[i - 1], name);
 
-        a = activate(conn, profiles->pdata[i], what, &failure);
+        a = activate(conn, profiles->pdata[i], i > 0, what, &failure);
         if (a == NULL) {
             g_prefix_error(&failure, "cannot start interface '%s': ", name);
             fail_create(conn, &undo, failure, error);

@@ -169,6 +169,7 @@ static void test_bridge(void)
     g_autofree char *live = NULL;
     g_autofree char *addr = NULL;
     g_autofree char *port = NULL;
+    g_autofree char *starts = NULL;
 
     dhcp_start("--ipv6 none");
     info = td_define(conn, xml);
@@ -177,6 +178,11 @@ static void test_bridge(void)
     g_test_message("live XML:\n%s", live);
     /* Create waited for the lease, not only for the port. */
     addr = check_lease(live, "br0");
+    /* The port was activated once: NM's own activation with its controller was not replaced
+     * by a second one (which detaches the port under a DHCP exchange). */
+    starts = td_sh("grep -c \"Activation: starting connection 'br0-port-dh0'\" "
+                   "\"$NMIFACE_SANDBOX_STATE/logs/NetworkManager.log\"");
+    g_assert_cmpstr(starts, ==, "1");
     g_assert_nonnull(strstr(live, "<interface type='ethernet' name='dh0'>"));
     port = td_sh("ip -o link show dev dh0");
     g_assert_nonnull(strstr(port, " master br0 "));

@@ -69,7 +69,8 @@ NmiActOutcome nmi_activation_outcome(NmifaceDriverConn *conn, const char *ac, ch
     /* Up, and NM waits only for carrier, or for ports to bring it. A kernel bridge without
      * ports has carrier; one with ports that is still in IP_CONFIG waits for DHCP or SLAAC. */
     if (dev_state == NM_DEVICE_STATE_IP_CONFIG && (flags & NM_DEVICE_INTERFACE_FLAG_UP) != 0 &&
-        ((flags & NM_DEVICE_INTERFACE_FLAG_LOWER_UP) == 0 || controller_without_ports(conn, *device)))
+        ((flags & NM_DEVICE_INTERFACE_FLAG_LOWER_UP) == 0 ||
+         controller_without_ports(conn, *device)))
         return NMI_ACT_DONE;
     return NMI_ACT_PENDING;
 }
@@ -354,14 +355,12 @@ static gboolean restore_autoconnect(NmifaceDriverConn *conn, GPtrArray *devices,
 /* Back to before Create: blocked first, so that NM does not start again what goes down. */
 static gboolean undo_create(NmifaceDriverConn *conn, CreateUndo *undo, GError **error)
 {
-    return block_autoconnect(conn, undo->profiles, error) &&
-           take_down(conn, undo, error) &&
+    return block_autoconnect(conn, undo->profiles, error) && take_down(conn, undo, error) &&
            restore_autoconnect(conn, undo->devices, error);
 }
 
 /* @failure, with what undo_create() could not do, if anything. */
-static void fail_create(NmifaceDriverConn *conn, CreateUndo *undo, GError *failure,
-                        GError **error)
+static void fail_create(NmifaceDriverConn *conn, CreateUndo *undo, GError *failure, GError **error)
 {
     g_autoptr(GError) local = NULL;
 
@@ -374,29 +373,38 @@ static void fail_create(NmifaceDriverConn *conn, CreateUndo *undo, GError *failu
     g_error_free(failure);
 }
 
-/* The timeout @failure, with what NM was still doing when the deadline came. */
-static GError *timeout_error(NmifaceDriverConn *conn, const char *name, GPtrArray *acts,
-                             GError *failure)
+/* What NM was still doing with the first pending activation of @acts, or NULL. */
+static char *pending_activity(NmifaceDriverConn *conn, GPtrArray *acts)
 {
-    g_autoptr(GError) owned = failure;
-
     for (guint i = 0; i < acts->len; i++) {
         Activation *a = acts->pdata[i];
 
         if (activation_outcome(conn, a) != NMI_ACT_PENDING)
             continue;
         if (a->device == NULL)
-            return g_error_new(NMIFACE_ERROR, failure->code,
-                               "cannot start interface '%s': %s (%s had no device yet)", name,
-                               failure->message, a->what);
-        return g_error_new(
-            NMIFACE_ERROR, failure->code, "cannot start interface '%s': %s (%s was still %s)",
-            name, failure->message, a->what,
-            nmi_device_state_to_string(
-                nmi_object_get_u(conn, a->device, NM_DBUS_INTERFACE_DEVICE, "State", 0)));
+            return g_strdup_printf("%s had no device yet", a->what);
+        return g_strdup_printf("%s was still %s", a->what,
+                               nmi_device_state_to_string(nmi_object_get_u(
+                                   conn, a->device, NM_DBUS_INTERFACE_DEVICE, "State", 0)));
     }
-    return g_error_new(NMIFACE_ERROR, failure->code, "cannot start interface '%s': %s", name,
-                       failure->message);
+    return NULL;
+}
+
+/* The timeout @failure (taken), with what NM was still doing when the deadline came. */
+static GError *timeout_error(NmifaceDriverConn *conn, const char *name, GPtrArray *acts,
+                             GError *failure)
+{
+    g_autofree char *activity = pending_activity(conn, acts);
+    GError *out;
+
+    if (activity != NULL)
+        out = g_error_new(NMIFACE_ERROR, failure->code, "cannot start interface '%s': %s (%s)",
+                          name, failure->message, activity);
+    else
+        out = g_error_new(NMIFACE_ERROR, failure->code, "cannot start interface '%s': %s", name,
+                          failure->message);
+    g_error_free(failure);
+    return out;
 }
 
 gboolean nmi_create(NmifaceDriverConn *conn, const char *name, guint flags, GError **error)

@@ -338,7 +338,8 @@ static void signal_cb(GDBusConnection *bus, const char *sender, const char *path
         g_variant_get(params, "(uu)", &state, &reason);
         if (state >= NM_ACTIVE_CONNECTION_STATE_DEACTIVATING)
             g_hash_table_insert(conn->ac_reasons, g_strdup(path), GUINT_TO_POINTER(reason));
-    } else if (g_str_equal(member, "StateChanged") && g_str_equal(iface, NM_DBUS_INTERFACE_DEVICE) &&
+    } else if (g_str_equal(member, "StateChanged") &&
+               g_str_equal(iface, NM_DBUS_INTERFACE_DEVICE) &&
                g_variant_is_of_type(params, G_VARIANT_TYPE("(uuu)"))) {
         guint32 state, old_state, reason;
 

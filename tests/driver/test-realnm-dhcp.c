@@ -142,10 +142,12 @@ static void test_peerdns_no(void)
                                       "auto\ndisabled");
     g_autofree char *ignore = td_sh("nmcli -g ipv4.ignore-auto-dns connection show dh0");
     g_autofree char *addr = check_lease(live, "dh0");
+    g_autofree char *kernel = td_sh("ip -o -4 addr show dev dh0");
     /* The lease offers 192.0.2.53 (the ethernet case sees it); NM keeps none of it. */
     g_autofree char *dns = td_sh("nmcli -g IP4.DNS device show dh0");
 
     g_assert_cmpstr(ignore, ==, "yes");
+    g_assert_nonnull(strstr(kernel, addr));
     g_assert_cmpstr(dns, ==, "");
     g_assert_nonnull(strstr(live, "<dhcp peerdns='no'/>"));
     destroy_ok(conn, "dh0");
@@ -237,7 +239,8 @@ static void test_dhcpv6(void)
     g_assert_nonnull(strstr(live, "<protocol family='ipv6'>\n    <dhcp/>"));
     g_assert_nonnull(addr);
     /* 2001:db8::1000 - 2001:db8::1fff */
-    g_assert_true(g_str_has_prefix(addr, DHCPV6_PREFIX) && strlen(addr) == strlen("2001:db8::1000"));
+    g_assert_true(g_str_has_prefix(addr, DHCPV6_PREFIX) &&
+                  strlen(addr) == strlen("2001:db8::1000"));
     g_assert_cmpstr(prefix, ==, "128");
     g_assert_nonnull(strstr(kernel, addr));
     destroy_ok(conn, "dh0");

@@ -28,7 +28,7 @@ listeners=$(ip netns exec far-dc0p ss -H -uln | awk '{ print $4 }' | sort -u | t
 note "dnsmasq listens on: $listeners"
 for l in $listeners; do
     case "$l" in
-    *%dc0p:67 | *%dc0p:547 | 0.0.0.0%dc0p:67 | '[::]%dc0p:547' | '*%dc0p:67' | '*%dc0p:547') ;;
+    *%dc0p:67 | *%dc0p:547) ;;
     *) fail "dnsmasq listens on $l, not on dc0p only" ;;
     esac
 done

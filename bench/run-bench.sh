@@ -133,9 +133,10 @@ section_dhcp() {
 #   runs, wall time of the process (date +%s%N around it), median/min/max; between runs
 #   iface-destroy (nmiface) or connection down (nmcli). nmcli rows: the same profile nmiface
 #   defined; for the bridge, 'up br0' with -w 0 (NM brings the port, autoconnect-slaves), then
-#   polling (10 ms) until br0 has a 192.0.2.x address, as Create waits for the lease. The last row: iface-start with
-#   NMIFACE_NM_TIMEOUT_MS=2000 and a server that never answers, minus the 2000 ms: the time
-#   Create takes to put the interface back as it was (block, deactivate, disconnect, restore).
+#   polling (10 ms) until br0 has a 192.0.2.x address, as Create waits for the lease. The last
+#   row: iface-start with NMIFACE_NM_TIMEOUT_MS=2000 and a server that never answers, minus the
+#   2000 ms: the time Create takes to put the interface back as it was (block, deactivate,
+#   disconnect, restore).
 #   dnsmasq-base $(dpkg-query -W -f '${Version}' dnsmasq-base 2>/dev/null || echo unknown).
 EOF
     echo

@@ -23,7 +23,8 @@ fi
 # The server end is gone from NM's namespace and view; dnsmasq listens there, on it only.
 ip link show dev dc0p >/dev/null 2>&1 && fail "dc0p is still in the sandbox's namespace"
 expect_eq "dc0p in NM's devices" "" "$(nmcli -t -f DEVICE device | grep -x dc0p || true)"
-ip -n far-dc0p -o addr show dev dc0p | grep -q ' 192.0.2.1/24 ' || fail "dc0p lacks 192.0.2.1/24"
+# Outputs are matched whole: `| grep -q` under pipefail fails when grep quits first (SIGPIPE).
+[[ "$(ip -n far-dc0p -o addr show dev dc0p)" == *" 192.0.2.1/24 "* ]] || fail "dc0p lacks 192.0.2.1/24"
 listeners=$(ip netns exec far-dc0p ss -H -uln | awk '{ print $4 }' | sort -u | tr '\n' ' ')
 note "dnsmasq listens on: $listeners"
 for l in $listeners; do
@@ -39,18 +40,18 @@ nmcli connection add type ethernet ifname dc0 con-name dc0 ipv4.method auto ipv6
 start=$(now_ms)
 nmcli -w 30 connection up dc0 >/dev/null
 note "DHCP activation took $(($(now_ms) - start)) ms"
-ip -o -4 addr show dev dc0 | grep -Eq ' 192\.0\.2\.1[0-9][0-9]/24 ' ||
+grep -Eq ' 192\.0\.2\.1[0-9][0-9]/24 ' <<<"$(ip -o -4 addr show dev dc0)" ||
     fail "dc0 has no lease: $(ip -o -4 addr show dev dc0)"
 expect_eq "default route" "default via 192.0.2.1" \
     "$(ip -4 route show default dev dc0 | awk '{ print $1, $2, $3 }')"
 expect_eq "DNS from the lease" "192.0.2.53" "$(nmcli -g IP4.DNS device show dc0)"
 leased=$(ip -o -4 addr show dev dc0 | awk '{ sub(/\/.*/, "", $4); print $4 }')
-"$ctl" dhcp-leases dc0p | grep -q " $leased " || fail "the server's leases lack $leased"
+[[ "$("$ctl" dhcp-leases dc0p)" == *" $leased "* ]] || fail "the server's leases lack $leased"
 # IPv6 can complete after the activation (NM's ipv6.may-fail): wait for it, boundedly.
 # has_ipv6 DEV ERE: whether DEV gets a global IPv6 address matching ERE within 10 s.
 has_ipv6() {
     for _ in $(seq 100); do
-        ip -o -6 addr show dev "$1" scope global | grep -Eq "$2" && return 0
+        grep -Eq "$2" <<<"$(ip -o -6 addr show dev "$1" scope global)" && return 0
         sleep 0.1
     done
     return 1

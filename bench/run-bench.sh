@@ -13,7 +13,7 @@ shift
 results=$here/results
 conformance=$top/../shared/conformance/libvirt
 
-sections=(xmlconv driver transactions journal)
+sections=(xmlconv driver transactions journal dhcp)
 
 # Profile counts and repetitions (override from the environment for a quick run).
 read -r -a driver_counts <<<"${NMIFACE_BENCH_DRIVER_COUNTS:-10 1000 4094}"
@@ -22,6 +22,7 @@ read -r -a txn_counts <<<"${NMIFACE_BENCH_TXN_COUNTS:-10 100 1000}"
 txn_reps=${NMIFACE_BENCH_TXN_REPS:-3}
 # The journal section compares this tree's txn-journal.c with the one of this commit.
 journal_base=${NMIFACE_BENCH_JOURNAL_BASE:-b05b52c}
+dhcp_reps=${NMIFACE_BENCH_DHCP_REPS:-10}
 nm_sandbox=$top/tests/realnm/nm-sandbox
 
 header() {
@@ -151,6 +152,27 @@ EOF
         NMIFACE_RUN_DIR=$tmp/run-base "$tmp/bench-journal-base"
     done
     rm -rf "$tmp"
+}
+
+# Create of DHCP/SLAAC interfaces against dnsmasq (nm-sandbox-ctl dhcp-start), cold CLI
+# against nmcli; and how long a Create that times out takes to put things back.
+section_dhcp() {
+    header "dhcp: iface-start of DHCP and SLAAC interfaces vs nmcli (bench/dhcp-bench.sh)"
+    nm_header
+    cat <<EOF
+# method: one fresh sandbox, veth pairs eth0:eth1 and eth2:eth3; dnsmasq on eth1 (DHCPv4,
+#   router advertisements ra-only, no ping check) and a silent one on eth3. Each row: $dhcp_reps
+#   runs, wall time of the process (date +%s%N around it), median/min/max; between runs
+#   iface-destroy (nmiface) or connection down (nmcli). nmcli rows: the same profile nmiface
+#   defined; for the bridge, 'up br0' with -w 0 (NM brings the port, autoconnect-slaves), then
+#   polling (10 ms) until br0 has a 192.0.2.x address, as Create waits for the lease. The last
+#   row: iface-start with NMIFACE_NM_TIMEOUT_MS=2000 and a server that never answers, minus the
+#   2000 ms: the time Create takes to put the interface back as it was (block, deactivate,
+#   disconnect, restore).
+#   dnsmasq-base $(dpkg-query -W -f '${Version}' dnsmasq-base 2>/dev/null || echo unknown).
+EOF
+    echo
+    in_sandbox --veth eth0:eth1 --veth eth2:eth3 -- "$here/dhcp-bench.sh" "$build" "$dhcp_reps"
 }
 
 [ $# -gt 0 ] && sections=("$@")

@@ -39,6 +39,18 @@ run nmiface iface-unbridge br1
 nm_sees
 run nmiface iface-dumpxml veth1 --inactive
 
+step "A DHCP interface: dnsmasq on the far end of a new veth pair, the lease in the live XML"
+nm-sandbox-ctl() { "$NMIFACE_SANDBOX_CTL" "$@"; }
+run nm-sandbox-ctl add-veth veth2 veth2p
+nm-sandbox-ctl wait-device veth2 disconnected
+run nm-sandbox-ctl dhcp-start veth2p
+run cat "$demo/veth2-dhcp.xml"
+run nmiface iface-define "$demo/veth2-dhcp.xml"
+run nmiface iface-start veth2
+run nmiface iface-dumpxml veth2
+run nmiface iface-destroy veth2
+run nmiface iface-undefine veth2
+
 step "A transaction that is rolled back"
 run nmiface iface-begin
 run nmiface iface-destroy br0

@@ -95,7 +95,7 @@ struct _NmifaceDriverConn {
     guint serial;                  /* bumped by every change applied to the mirror */
     struct _NmiSnapshot *snapshot; /* cached view, valid while its serial is the mirror's */
 
-    guint signal_ids[6];
+    guint signal_ids[7];
     NmiStorage storage;
 
     char *address;            /* of the system bus */
@@ -290,6 +290,7 @@ const NmifaceDriver *nmi_nm_driver(void);
 /* nm-state-reason.c */
 const char *nmi_device_state_reason_to_string(guint32 reason);
 const char *nmi_active_state_reason_to_string(guint32 reason);
+const char *nmi_device_state_to_string(guint32 state);
 
 G_END_DECLS
 

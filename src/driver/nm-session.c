@@ -338,6 +338,14 @@ static void signal_cb(GDBusConnection *bus, const char *sender, const char *path
         g_variant_get(params, "(uu)", &state, &reason);
         if (state >= NM_ACTIVE_CONNECTION_STATE_DEACTIVATING)
             g_hash_table_insert(conn->ac_reasons, g_strdup(path), GUINT_TO_POINTER(reason));
+    } else if (g_str_equal(member, "StateChanged") &&
+               g_str_equal(iface, NM_DBUS_INTERFACE_DEVICE) &&
+               g_variant_is_of_type(params, G_VARIANT_TYPE("(uuu)"))) {
+        guint32 state, old_state, reason;
+
+        g_variant_get(params, "(uuu)", &state, &old_state, &reason);
+        if (state == NM_DEVICE_STATE_FAILED)
+            g_hash_table_insert(conn->fail_reasons, g_strdup(path), GUINT_TO_POINTER(reason));
     }
 }
 
@@ -353,6 +361,9 @@ static void subscribe_signals(NmifaceDriverConn *conn)
         {NMI_NM_BUS_NAME, DBUS_IFACE_PROPERTIES, "PropertiesChanged", NULL, NULL},
         {NMI_NM_BUS_NAME, NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "Updated", NULL, NULL},
         {NMI_NM_BUS_NAME, NM_DBUS_INTERFACE_ACTIVE_CONNECTION, "StateChanged", NULL, NULL},
+        /* NM coalesces property changes: a device that fails and retries at once can show
+         * only its last state; this signal comes for every change. */
+        {NMI_NM_BUS_NAME, NM_DBUS_INTERFACE_DEVICE, "StateChanged", NULL, NULL},
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(subs); i++)

@@ -9,7 +9,7 @@ static const char *const nmi_device_state_reason_words[] = {
     [NM_DEVICE_STATE_REASON_NOW_UNMANAGED] = "device is now unmanaged",
     [NM_DEVICE_STATE_REASON_CONFIG_FAILED] = "the device could not be readied for configuration",
     [NM_DEVICE_STATE_REASON_IP_CONFIG_UNAVAILABLE] =
-        "IP configuration could not be reserved (no available address, timeout, etc)",
+        "IP configuration could not be reserved (no available address, timeout, etc.)",
     [NM_DEVICE_STATE_REASON_IP_CONFIG_EXPIRED] = "the IP config is no longer valid",
     [NM_DEVICE_STATE_REASON_NO_SECRETS] = "secrets were required, but not provided",
     [NM_DEVICE_STATE_REASON_SUPPLICANT_DISCONNECT] = "802.1x supplicant disconnected",
@@ -123,4 +123,37 @@ const char *nmi_active_state_reason_to_string(guint32 reason)
         nmi_active_state_reason_words[reason] != NULL)
         return nmi_active_state_reason_words[reason];
     return "unknown reason";
+}
+
+/* What a device in @state is doing, for the message of an activation that ran out of time. */
+const char *nmi_device_state_to_string(guint32 state)
+{
+    switch (state) {
+    case NM_DEVICE_STATE_UNMANAGED:
+        return "not managed by NetworkManager";
+    case NM_DEVICE_STATE_UNAVAILABLE:
+        return "unavailable";
+    case NM_DEVICE_STATE_DISCONNECTED:
+        return "disconnected";
+    case NM_DEVICE_STATE_PREPARE:
+        return "preparing";
+    case NM_DEVICE_STATE_CONFIG:
+        return "being configured";
+    case NM_DEVICE_STATE_NEED_AUTH:
+        return "waiting for secrets";
+    case NM_DEVICE_STATE_IP_CONFIG:
+        return "getting its IP configuration";
+    case NM_DEVICE_STATE_IP_CHECK:
+        return "checking its IP connectivity";
+    case NM_DEVICE_STATE_SECONDARIES:
+        return "waiting for secondary connections";
+    case NM_DEVICE_STATE_ACTIVATED:
+        return "activated";
+    case NM_DEVICE_STATE_DEACTIVATING:
+        return "deactivating";
+    case NM_DEVICE_STATE_FAILED:
+        return "failed";
+    default:
+        return "in an unknown state";
+    }
 }

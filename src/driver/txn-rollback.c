@@ -58,17 +58,33 @@ static GHashTable *index_current(GPtrArray *current)
     return index;
 }
 
+/* Whether @c is a profile that was not at the restore point, or one NM generated there (lo's,
+ * an external device's) that came back as a profile of its own: NM 1.42's checkpoint rollback
+ * re-adds, to disk and not as generated, a generated profile that went away meanwhile (NM
+ * makes a new one, with a new UUID, when its own is deleted). NM then generates its own again. */
+static gboolean added_since(GHashTable *journalled, const NmTxnCurrent *c)
+{
+    const NmiTxnProfile *p = g_hash_table_lookup(journalled, c->uuid);
+
+    if ((c->flags & NM_TXN_GENERATED_FLAGS) != 0)
+        return FALSE;
+    return p == NULL || (p->flags & NM_TXN_GENERATED_FLAGS) != 0;
+}
+
 static gboolean delete_new_profiles(NmifaceDriverConn *conn, const NmiTxnJournal *journal,
                                     GPtrArray *current, GError **error)
 {
     g_autoptr(GHashTable) journalled = g_hash_table_new(g_str_hash, g_str_equal);
 
-    for (guint i = 0; i < journal->profiles->len; i++)
-        g_hash_table_add(journalled, ((NmiTxnProfile *)journal->profiles->pdata[i])->uuid);
+    for (guint i = 0; i < journal->profiles->len; i++) {
+        NmiTxnProfile *p = journal->profiles->pdata[i];
+
+        g_hash_table_insert(journalled, p->uuid, p);
+    }
     for (guint i = 0; i < current->len; i++) {
         NmTxnCurrent *c = current->pdata[i];
 
-        if (g_hash_table_contains(journalled, c->uuid) || (c->flags & NM_TXN_GENERATED_FLAGS) != 0)
+        if (!added_since(journalled, c))
             continue;
         if (!nmi_profile_delete(conn, c->copy, NULL, error)) {
             g_prefix_error(error, "cannot delete profile '%s' added in the transaction: ",

@@ -97,7 +97,10 @@ static void test_activation_failure_reason(void)
     g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED);
     g_assert_cmpstr(error->message, ==,
                     "failed to activate interface 'br0': IP configuration could not be reserved "
-                    "(no available address, timeout, etc)");
+                    "(no available address, timeout, etc.)");
+    /* Left as before: not up, and NM does not bring it up by itself. */
+    g_assert_false(td_is_active(conn, "br0"));
+    g_assert_true(td_stays_inactive(conn, "br0", NM_AUTOCONNECT_GRACE_MS));
     td_driver()->close(conn);
 }
 

@@ -378,6 +378,73 @@ static void test_waiting_bridge(Fixture *f, gconstpointer data)
     g_assert_cmpstr(state, ==, waiting);
 }
 
+/* The UUID of the only loopback profile, once NM has it and lo is connected externally with
+ * it (NM makes its own again right after its profile goes); NULL if that does not come. */
+static char *generated_lo_uuid(void)
+{
+    for (guint i = 0; i < 100; i++) {
+        g_autofree char *out = txn_sh("nmcli -t -f UUID,TYPE con show | sed -n 's/:loopback$//p'; "
+                                      "nmcli -g GENERAL.STATE device show lo");
+        g_auto(GStrv) lines = g_strsplit(out != NULL ? out : "", "\n", -1);
+
+        if (g_strv_length(lines) == 3 && g_str_equal(lines[1], "100 (connected (externally))"))
+            return g_strdup(lines[0]);
+        g_usleep(50000);
+    }
+    return NULL;
+}
+
+/* @snapshot with lo's profile block (of @uuid) moved to its end, as blocks are in UUID order,
+ * @uuid written "LO-UUID", and what NM itself changes when its lo profile is deleted, with or
+ * without a transaction (measured): the keyfile's timestamp, lo's addrgenmode (eui64 to none;
+ * NM's API cannot set it back). */
+static char *normalise_lo(const char *snapshot, const char *uuid)
+{
+    g_autofree char *marker = g_strdup_printf("== profile %s\n", uuid);
+    const char *start = strstr(snapshot, marker);
+    const char *end = start != NULL ? strstr(start + 1, "\n== ") : NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GRegex) volatile_bits = g_regex_new(
+        "^timestamp=[0-9]+$|(?<=^lo: ).* addrgenmode [a-z0-9]+", G_REGEX_MULTILINE, 0, NULL);
+
+    g_assert_nonnull(end);
+    g_string_append_len(out, snapshot, start - snapshot);
+    g_string_append(out, end + 1);
+    g_string_append_len(out, start, end + 1 - start);
+    g_string_replace(out, uuid, "LO-UUID", 0);
+    return g_regex_replace_literal(volatile_bits, out->str, -1, 0, "(NM's)", 0, NULL);
+}
+
+/* NM's own lo profile deleted in the transaction: NM makes a new one at once (a new UUID), and
+ * NM 1.42's checkpoint rollback re-adds the old one, to /etc and as a profile of its own, and
+ * activates it. Rollback (and Commit) end with NM's generated profile only, as at Begin, up
+ * to its UUID, which is NM's to pick. */
+static void test_loopback(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    g_autofree char *uuid_before = generated_lo_uuid();
+    g_autofree char *uuid_after = NULL;
+    g_autofree char *after = NULL;
+    g_autofree char *expected = NULL;
+    g_autofree char *normalised = NULL;
+
+    g_assert_nonnull(uuid_before);
+    begin(f, 0);
+    g_free(txn_sh_ok("nmcli con delete lo >/dev/null"));
+    if (do_commit)
+        commit(f);
+    else
+        rollback(f);
+    uuid_after = generated_lo_uuid();
+    g_assert_nonnull(uuid_after);
+    g_assert_null(etc_file("lo"));
+    expected = normalise_lo(f->before, uuid_before);
+    after = txn_snapshot();
+    normalised = normalise_lo(after, uuid_after);
+    txn_assert_same_snapshot(do_commit ? "loopback commit" : "loopback rollback", expected,
+                             normalised);
+}
+
 static void test_restart_nm(Fixture *f, gconstpointer data)
 {
     gboolean do_commit = GPOINTER_TO_INT(data);
@@ -1187,6 +1254,7 @@ int main(int argc, char **argv)
     ADD("new-bridge", test_new_bridge);
     ADD("destroy-bridge", test_destroy_bridge);
     ADD("waiting-bridge", test_waiting_bridge);
+    ADD("loopback", test_loopback);
     ADD("restart-nm", test_restart_nm);
     ADD("reboot", test_reboot);
     ADD("timeout", test_timeout);

@@ -119,12 +119,11 @@ static gboolean proc_list_all(NmiClientState *state, void *args, void *ret, NmiR
         return FALSE;
     }
     if (ifaces != NULL) {
+        /* Kept: virsh's iface-list asks IsActive of every one next. */
         r->ifaces.ifaces_val = g_new0(remote_nonnull_interface, MAX(n, 1));
         r->ifaces.ifaces_len = n;
-        for (int i = 0; i < n; i++) {
-            iface_to_wire(ifaces[i], &r->ifaces.ifaces_val[i]);
-            virInterfaceFree(ifaces[i]);
-        }
+        for (int i = 0; i < n; i++)
+            remember_iface(state, ifaces[i], &r->ifaces.ifaces_val[i]);
         free(ifaces);
     }
     r->ret = n;

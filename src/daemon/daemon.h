@@ -25,6 +25,8 @@
 #define NMI_CLIENT_MAX_CALLS     5
 #define NMI_CLIENT_OUT_HIGH      (1024 * 1024)
 #define NMI_CLIENT_OUT_LIMIT     (2 * (VIR_NET_MESSAGE_MAX + VIR_NET_MESSAGE_LEN_MAX))
+/* A packet's buffer starts at libvirt's initial message size and grows as bytes arrive. */
+#define NMI_CLIENT_FIRST_BUFFER  65536
 
 typedef struct _NmiServer NmiServer;
 typedef struct _NmiClient NmiClient;

@@ -328,6 +328,19 @@ class TestBadClients(DaemonTestCase):
         self.assertEqual(c.error_code(c.reply()), VIR_ERR_RPC)
         c.close()
 
+    def test_large_call(self):
+        # 3 MiB of arguments arrive in many reads into a growing buffer; the define fails on
+        # the XML, the connection lives on.
+        c = RawClient(self.daemon.rw)
+        c.open()
+        xml = "<interface type='ethernet' name='eth0'>" + "<!-- x -->" * 300000 + "<bad"
+        c.call(131, xdr_string(xml) + struct.pack(">I", 0))  # INTERFACE_DEFINE_XML
+        reply = c.reply()
+        self.assertEqual(reply["status"], ERROR)
+        c.call(PROC_LOOKUP_BY_NAME, xdr_string("eth1"))
+        self.assertEqual(c.reply()["status"], OK)
+        c.close()
+
     def test_keepalive(self):
         c = RawClient(self.daemon.rw)
         c.send(packet(KEEPALIVE, 1, 1, MESSAGE, 0))

@@ -167,7 +167,7 @@ static NmiClientState *state_new(void)
 {
     NmiClientState *state = g_new0(NmiClientState, 1);
 
-    state->ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    state->ifaces = g_hash_table_new(g_str_hash, g_str_equal);
     return state;
 }
 

@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
 {
     NmiClientState state = {0};
 
-    state.ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    state.ifaces = g_hash_table_new(g_str_hash, g_str_equal);
     while (size >= VIR_NET_MESSAGE_LEN_MAX) {
         guint32 len;
 

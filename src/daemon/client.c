@@ -196,18 +196,20 @@ void nmi_client_run_calls(NmiClient *client)
         }
         g_mutex_unlock(&client->lock);
 
-        if (nmi_server_verbose(client->server)) {
-            const NmiProcedure *proc = nmi_procedure_find(call->hdr.proc);
-
-            g_printerr("client %u: call %u %s\n", client->id, call->hdr.serial,
-                       proc != NULL ? proc->name : "(unknown)");
-        }
         {
             gsize len;
             const guint8 *bytes = g_bytes_get_data(call->packet, &len);
+            gint64 start = g_get_monotonic_time();
 
             reply = nmi_dispatch_call(&client->state, &call->hdr, bytes + NMI_PACKET_MIN_LEN,
                                       len - NMI_PACKET_MIN_LEN);
+            if (nmi_server_verbose(client->server)) {
+                const NmiProcedure *proc = nmi_procedure_find(call->hdr.proc);
+
+                g_printerr("client %u: call %u %s, %" G_GINT64_FORMAT " us\n", client->id,
+                           call->hdr.serial, proc != NULL ? proc->name : "(unknown)",
+                           g_get_monotonic_time() - start);
+            }
         }
         call_free(call);
         nmi_server_call_done(client->server);
@@ -362,8 +364,7 @@ static GSourceFuncs client_source_funcs = {
     .dispatch = client_source_dispatch,
 };
 
-NmiClient *nmi_client_new(NmiServer *server, int fd, gboolean readonly, guint id,
-                          GError **error)
+NmiClient *nmi_client_new(NmiServer *server, int fd, gboolean readonly, guint id, GError **error)
 {
     NmiClient *client = g_new0(NmiClient, 1);
 
@@ -383,8 +384,7 @@ NmiClient *nmi_client_new(NmiServer *server, int fd, gboolean readonly, guint id
     /* Keys are the objects' own names (see dispatch-iface.c). */
     client->state.ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, iface_free);
 
-    client->source =
-        (NmiClientSource *)g_source_new(&client_source_funcs, sizeof(NmiClientSource));
+    client->source = (NmiClientSource *)g_source_new(&client_source_funcs, sizeof(NmiClientSource));
     client->source->client = client;
     client->source->tag = g_source_add_unix_fd(&client->source->parent, fd, G_IO_IN);
     g_source_attach(&client->source->parent, nmi_server_context(server));

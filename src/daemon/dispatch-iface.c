@@ -8,19 +8,16 @@
 
 #include "daemon.h"
 
-static void iface_to_wire(virInterfacePtr iface, remote_nonnull_interface *wire)
-{
-    wire->name = g_strdup(virInterfaceGetName(iface));
-    wire->mac = g_strdup(virInterfaceGetMACString(iface));
-}
-
 /* Keeps @iface (the reference is taken over) and puts it on the wire. The table's key is the
  * object's own name, so a replace also swaps the key for the new object's. */
 static void remember_iface(NmiClientState *state, virInterfacePtr iface,
                            remote_nonnull_interface *wire)
 {
-    iface_to_wire(iface, wire);
-    g_hash_table_replace(state->ifaces, (gpointer)virInterfaceGetName(iface), iface);
+    const char *name = virInterfaceGetName(iface);
+
+    wire->name = g_strdup(name);
+    wire->mac = g_strdup(virInterfaceGetMACString(iface));
+    g_hash_table_replace(state->ifaces, (gpointer)name, iface);
 }
 
 /* The object for what the client names: one it was given, else a lookup by name. */

@@ -208,6 +208,7 @@ section_daemon() {
     local name="b$((n / 2 + 1))"
     "$build/bench/bench-driver" list 50 "$name" | grep -v '^Peer'
     "$build/bench/bench-daemon" "$uri" 50 "$name"
+    /usr/bin/python3 "$here/bench-raw-listall.py" "$dir/virtinterfaced-sock" 50
     printf '%-8s %-14s %8s %8s %8s %10s %s\n' "profiles" "tool" "wall_ms" "cpu_ms" "rss_kb" \
         "lines(b*)" "runs: wall_ms/lines"
     for tool in virsh-daemon nmiface nmcli; do

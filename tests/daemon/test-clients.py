@@ -258,6 +258,29 @@ class TestSlowClient(DaemonTestCase):
         slow.close()
         fast.close()
 
+    def test_keepalive_during_a_long_call(self):
+        # A PING sent while the client's own Create waits on NM is answered at once: libvirt's
+        # client would otherwise give up on us after its keepalive timeout.
+        c = RawClient(self.daemon.rw)
+        c.open()
+        xml = ("<interface type='ethernet' name='eth1'><start mode='none'/>"
+               f"<mac address='{DEVICES['eth1']}'/></interface>")
+        c.call(131, xdr_string(xml) + struct.pack(">I", 0))  # INTERFACE_DEFINE_XML
+        self.assertEqual(c.reply()["status"], OK)
+        iface = xdr_string("eth1") + xdr_string(DEVICES["eth1"])
+        started = time.monotonic()
+        create = c.call(133, iface + struct.pack(">I", 0))  # INTERFACE_CREATE
+        time.sleep(0.2)
+        c.send(packet(KEEPALIVE, 1, 1, MESSAGE, 0))
+        first = c.reply()
+        pong_after = time.monotonic() - started
+        self.assertEqual((first["prog"], first["proc"]), (KEEPALIVE, 2), first)
+        second = c.reply()
+        self.assertEqual((second["serial"], second["status"]), (create, OK), second)
+        self.assertGreater(time.monotonic() - started, 2.0, "the Create did not wait on NM")
+        self.assertLess(pong_after, 2.0)
+        c.close()
+
     def test_client_that_stops_reading(self):
         # A client pipelines calls with large replies and never reads: the daemon stops
         # reading it, keeps its memory bounded, and answers everyone else meanwhile.

@@ -34,7 +34,8 @@ same iface-mac eth1
 printf '%s\n' "<interface type='ethernet' name='eth7'>" "  <start mode='none'/>" \
     "  <mac address='52:54:00:aa:bb:07'/>" "</interface>" >"$work/eth7.xml"
 virsh -c "$rw_uri" iface-define "$work/eth7.xml" >/dev/null
-cli iface-list --all | grep -q ' eth7 ' || fail "the CLI does not see what virsh defined"
+listed=$(cli iface-list --all)
+grep -q ' eth7 ' <<<"$listed" || fail "the CLI does not see what virsh defined: $listed"
 same iface-list --all
 same iface-dumpxml eth7 --inactive
 same iface-name 52:54:00:aa:bb:07

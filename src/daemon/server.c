@@ -21,7 +21,7 @@
 #define NMI_SERVER_SPARE_CONNECTIONS 2
 /* libvirt's default max_clients; past it, and while accept() runs out of descriptors, the
  * daemon stops accepting instead of spinning on a listening socket it cannot serve. */
-#define NMI_SERVER_MAX_CLIENTS 5000
+#define NMI_SERVER_MAX_CLIENTS    5000
 #define NMI_SERVER_ACCEPT_RETRY_S 1
 
 struct _NmiServer {
@@ -32,8 +32,8 @@ struct _NmiServer {
     GMainLoop *loop;
     GPtrArray *listeners;
     GPtrArray *listen_sources; /* empty while not accepting */
-    guint accept_retry;         /* timeout source that resumes accepting */
-    GHashTable *clients; /* NmiClient* -> the server's reference */
+    guint accept_retry;        /* timeout source that resumes accepting */
+    GHashTable *clients;       /* NmiClient* -> the server's reference */
     GThreadPool *pool;
     gint calls_in_flight;
     GMutex spare_lock;

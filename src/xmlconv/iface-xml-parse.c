@@ -682,6 +682,12 @@ static NmiIfaceDef *parse_interface(const xmlNode *node, const NmiIfaceDef *mast
             seen = &seen_mac;
         } else if (name_is(c, body_name) && type != NMI_IFACE_ETHERNET) {
             seen = &body;
+        } else if (name_is(c, "bridge") && master == NULL) {
+            /* virsh's iface-unbridge turns the bridge's XML into the port's by changing type and
+             * name and leaves <bridge> in; libvirt's parser skips it, so we do too. Only that
+             * element: a <vlan> or <bond> in the wrong type is a mistake we still name. The
+             * schema (VALIDATE) refuses it. */
+            continue;
         } else {
             g_autofree char *qname = qualified_name(c);
             g_set_error(error, NMIFACE_ERROR, VIR_ERR_XML_ERROR,

@@ -407,6 +407,64 @@ static void test_format_vlan_without_parent(void)
                     "<interface type='vlan' name='v5'>\n  <vlan tag='5'/>\n</interface>\n");
 }
 
+/* virsh's iface-unbridge defines the port with the bridge's XML, type and name changed, the
+ * port's <mac> moved up and <bridge> left in: a top-level <bridge> in another type is skipped as
+ * libvirt's parser skips it, and refused by the schema. A stray <vlan> or <bond> is still an
+ * error (tests/xmlconv/xml/bad/vlan-on-ethernet.xml). */
+static void test_other_type_body_skipped(void)
+{
+    static const char *unbridged = "<?xml version=\"1.0\"?>\n"
+                                   "<interface type=\"ethernet\" name=\"veth1\">\n"
+                                   "  <start mode=\"onboot\"/>\n"
+                                   "  <protocol family=\"ipv4\">\n"
+                                   "    <dhcp/>\n"
+                                   "  </protocol>\n"
+                                   "  <bridge stp=\"off\" delay=\"0\">\n"
+                                   "    <interface type=\"ethernet\" name=\"veth1\">\n"
+                                   "      </interface>\n"
+                                   "  </bridge>\n"
+                                   "  <mac address=\"52:54:00:aa:bb:cc\"/>\n"
+                                   "</interface>\n";
+    static const char *bridge_in_vlan = "<interface type='vlan' name='v5'>\n"
+                                        "  <bridge stp='on'/>\n"
+                                        "  <vlan tag='5'>\n"
+                                        "    <interface name='eth0'/>\n"
+                                        "  </vlan>\n"
+                                        "</interface>\n";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NmiIfaceDef) def = NULL;
+    g_autoptr(NmiIfaceDef) vlan = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *vlan_out = NULL;
+
+    def = nmi_iface_def_parse(unbridged, 0, &error);
+    g_assert_no_error(error);
+    out = nmi_iface_def_format(def);
+    g_assert_cmpstr(out, ==,
+                    "<interface type='ethernet' name='veth1'>\n"
+                    "  <start mode='onboot'/>\n"
+                    "  <protocol family='ipv4'>\n"
+                    "    <dhcp/>\n"
+                    "  </protocol>\n"
+                    "  <mac address='52:54:00:aa:bb:cc'/>\n"
+                    "</interface>\n");
+
+    vlan = nmi_iface_def_parse(bridge_in_vlan, 0, &error);
+    g_assert_no_error(error);
+    vlan_out = nmi_iface_def_format(vlan);
+    g_assert_cmpstr(vlan_out, ==,
+                    "<interface type='vlan' name='v5'>\n"
+                    "  <vlan tag='5'>\n"
+                    "    <interface name='eth0'/>\n"
+                    "  </vlan>\n"
+                    "</interface>\n");
+
+    g_clear_pointer(&def, nmi_iface_def_free);
+    def = nmi_iface_def_parse(unbridged, NMI_PARSE_VALIDATE, &error);
+    g_assert_null(def);
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_XML_INVALID_SCHEMA);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -422,5 +480,6 @@ int main(int argc, char **argv)
     g_test_add_func("/xml/format/zeros", test_format_zeros);
     g_test_add_func("/xml/format/escaping", test_format_escaping);
     g_test_add_func("/xml/format/vlan-without-parent", test_format_vlan_without_parent);
+    g_test_add_func("/xml/parse/other-type-body-skipped", test_other_type_body_skipped);
     return g_test_run();
 }

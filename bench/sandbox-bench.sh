@@ -37,26 +37,40 @@ cold() {
     echo "$(((t1 - t0) / 1000000)) $rss $lines $(awk -v u="$user" -v s="$sys" 'BEGIN {print int((u + s) * 1000 + 0.5)}')"
 }
 
+# NMIFACE_BENCH_BASELINE=BUILD: also the nmiface of another build (earlier code), in the same
+# sandbox, as tool "baseline". The tools take turns within each rep, so a change in the
+# machine's load hits them alike.
 section_driver() {
-    local i tool wall cpu rss lines mon
-    printf '%-8s %-7s %8s %8s %8s %10s %s\n' "profiles" "tool" "wall_ms" "cpu_ms" "rss_kb" \
+    local i tool wall cpu rss lines mon tools=(nmiface)
+    [ -n "${NMIFACE_BENCH_BASELINE:-}" ] && tools+=(baseline)
+    tools+=(nmcli)
+    printf '%-8s %-8s %8s %8s %8s %10s %s\n' "profiles" "tool" "wall_ms" "cpu_ms" "rss_kb" \
         "lines(b*)" "runs: wall_ms/lines"
-    for tool in nmiface nmcli; do
-        : >/tmp/bench-runs.$$
-        for ((i = 0; i < reps; i++)); do
-            if [ $tool = nmiface ]; then
-                cold '^ b[0-9]+ ' "$nmiface" iface-list --all >>/tmp/bench-runs.$$
-            else
-                cold '^b[0-9]+:' nmcli -t -f NAME,TYPE,DEVICE connection show >>/tmp/bench-runs.$$
-            fi
+    for tool in "${tools[@]}"; do : >"/tmp/bench-runs-$tool.$$"; done
+    for ((i = 0; i < reps; i++)); do
+        for tool in "${tools[@]}"; do
+            case $tool in
+            nmiface) cold '^ b[0-9]+ ' "$nmiface" iface-list --all ;;
+            baseline)
+                cold '^ b[0-9]+ ' "$NMIFACE_BENCH_BASELINE/src/tools/nmiface" iface-list --all ;;
+            nmcli) cold '^b[0-9]+:' nmcli -t -f NAME,TYPE,DEVICE connection show ;;
+            esac >>"/tmp/bench-runs-$tool.$$"
         done
-        wall=$(awk '{print $1}' /tmp/bench-runs.$$ | median)
-        rss=$(awk '{print $2}' /tmp/bench-runs.$$ | median)
-        lines=$(awk '{print $3}' /tmp/bench-runs.$$ | median)
-        cpu=$(awk '{print $4}' /tmp/bench-runs.$$ | median)
-        printf '%-8s %-7s %8s %8s %8s %10s %s\n' "$n" "$tool" "$wall" "$cpu" "$rss" "$lines" \
-            "$(awk '{printf "%s/%s ", $1, $3}' /tmp/bench-runs.$$)"
     done
+    for tool in "${tools[@]}"; do
+        wall=$(awk '{print $1}' "/tmp/bench-runs-$tool.$$" | median)
+        rss=$(awk '{print $2}' "/tmp/bench-runs-$tool.$$" | median)
+        lines=$(awk '{print $3}' "/tmp/bench-runs-$tool.$$" | median)
+        cpu=$(awk '{print $4}' "/tmp/bench-runs-$tool.$$" | median)
+        printf '%-8s %-8s %8s %8s %8s %10s %s\n' "$n" "$tool" "$wall" "$cpu" "$rss" "$lines" \
+            "$(awk '{printf "%s/%s ", $1, $3}' "/tmp/bench-runs-$tool.$$")"
+        rm -f "/tmp/bench-runs-$tool.$$"
+    done
+    # NMIFACE_BENCH_COLD_ONLY=1: the cold listing only (no warm calls, no writes)
+    if [ "${NMIFACE_BENCH_COLD_ONLY:-}" = 1 ]; then
+        rm -f /tmp/bench-out.$$ /tmp/bench-time.$$
+        return 0
+    fi
 
     # Warm: one connection, ListAll and Lookup+IsActive; dbus-monitor counts the driver's calls
     # to NM between the bench's marker pings.
@@ -87,7 +101,7 @@ section_driver() {
                 printf "\n"
             }' "$mon"
     done
-    rm -f "$mon" /tmp/bench-runs.$$ /tmp/bench-out.$$ /tmp/bench-time.$$
+    rm -f "$mon" /tmp/bench-out.$$ /tmp/bench-time.$$
     cold_writes
 }
 

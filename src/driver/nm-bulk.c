@@ -16,6 +16,7 @@ typedef struct {
     GSource source;
     sd_bus *bus;
     gpointer fd_tag;
+    GIOCondition events; /* polled for now */
 } BusSource;
 
 struct _NmiBulk {
@@ -39,6 +40,7 @@ static gboolean bus_source_prepare(GSource *source, gint *timeout)
     BusSource *bs = (BusSource *)source;
     int events = sd_bus_get_events(bs->bus);
     uint64_t until = UINT64_MAX;
+    GIOCondition wanted;
     gint64 now;
 
     *timeout = -1;
@@ -46,9 +48,12 @@ static gboolean bus_source_prepare(GSource *source, gint *timeout)
         *timeout = 0; /* closed: dispatch finds out */
         return TRUE;
     }
-    g_source_modify_unix_fd(source, bs->fd_tag,
-                            ((events & POLLIN) ? G_IO_IN : 0) |
-                                ((events & POLLOUT) ? G_IO_OUT : 0));
+    wanted = ((events & POLLIN) ? G_IO_IN : 0) | ((events & POLLOUT) ? G_IO_OUT : 0);
+    /* Each change wakes the context up: only real changes, or the loop never sleeps. */
+    if (wanted != bs->events) {
+        g_source_modify_unix_fd(source, bs->fd_tag, wanted);
+        bs->events = wanted;
+    }
     if (sd_bus_get_timeout(bs->bus, &until) <= 0 || until == UINT64_MAX)
         return FALSE;
     /* sd-bus's clock is CLOCK_MONOTONIC in microseconds, as GLib's */
@@ -204,7 +209,8 @@ static GSource *bus_source_new(sd_bus *bus, GError **error)
     source = g_source_new(&bus_source_funcs, sizeof(BusSource));
     bs = (BusSource *)source;
     bs->bus = bus;
-    bs->fd_tag = g_source_add_unix_fd(source, fd, G_IO_IN);
+    bs->events = G_IO_IN;
+    bs->fd_tag = g_source_add_unix_fd(source, fd, bs->events);
     g_source_set_name(source, "nmiface bulk settings reader");
     return source;
 }

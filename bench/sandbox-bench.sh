@@ -18,7 +18,7 @@ export NMIFACE_NM_TIMEOUT_MS=120000
 # NM has read every keyfile once it answers; check with the raw D-Bus listing (not NMClient).
 seen=$(busctl --system call org.freedesktop.NetworkManager \
     /org/freedesktop/NetworkManager/Settings org.freedesktop.NetworkManager.Settings \
-    ListConnections | awk '{print $2}')
+    ListConnections --timeout=120 | awk '{print $2}')
 echo "# profiles: $n bridge profiles + lo; NM reports $seen connections"
 
 now_ns() { date +%s%N; }
@@ -195,7 +195,7 @@ section_txn() {
     # Sanity: after the commits, the committed undefines are gone and nothing else is.
     echo "# after: $(busctl --system call org.freedesktop.NetworkManager \
         /org/freedesktop/NetworkManager/Settings org.freedesktop.NetworkManager.Settings \
-        ListConnections | awk '{print $2}') connections (expected $((n + 1 - 2 - reps)))"
+        ListConnections --timeout=120 | awk '{print $2}') connections (expected $((n + 1 - 2 - reps)))"
     rm -f /tmp/bench-err.$$
 }
 

@@ -30,31 +30,47 @@ static gboolean has_settings_signature(sd_bus_message *reply, GError **error)
     return FALSE;
 }
 
-/* The variant that comes next, into *@out when it holds @type; any other is skipped. */
-static int read_variant_string(sd_bus_message *m, const char **out)
+/* 1 when the variant that comes next holds @type; else it is skipped, and 0. */
+static int next_variant_holds(sd_bus_message *m, const char *type)
 {
     const char *contents = NULL;
     int r = sd_bus_message_peek_type(m, NULL, &contents);
 
     if (r < 0)
         return r;
-    if (g_strcmp0(contents, "s") != 0)
-        return sd_bus_message_skip(m, "v");
-    return sd_bus_message_read(m, "v", "s", out);
+    if (g_strcmp0(contents, type) == 0)
+        return 1;
+    r = sd_bus_message_skip(m, "v");
+    return r < 0 ? r : 0;
+}
+
+static int read_variant_string(sd_bus_message *m, const char **out)
+{
+    int r = next_variant_holds(m, "s");
+
+    return r <= 0 ? r : sd_bus_message_read(m, "v", "s", out);
+}
+
+static int read_variant_uint64(sd_bus_message *m, guint64 *out)
+{
+    uint64_t value;
+    int r = next_variant_holds(m, "t");
+
+    if (r <= 0 || (r = sd_bus_message_read(m, "v", "t", &value)) < 0)
+        return r;
+    *out = value;
+    return r;
 }
 
 /* Byte by byte: sd_bus_message_read_array() refuses messages in the other byte order. */
 static int read_variant_mac(sd_bus_message *m, guint8 *out, gboolean *has)
 {
-    const char *contents = NULL;
     guint8 buf[NMI_MAC_LEN];
     guint len = 0;
-    int r = sd_bus_message_peek_type(m, NULL, &contents);
+    int r = next_variant_holds(m, "ay");
 
-    if (r < 0)
+    if (r <= 0)
         return r;
-    if (g_strcmp0(contents, "ay") != 0)
-        return sd_bus_message_skip(m, "v");
     if ((r = sd_bus_message_enter_container(m, 'v', "ay")) < 0 ||
         (r = sd_bus_message_enter_container(m, 'a', "y")) < 0)
         return r;
@@ -73,22 +89,6 @@ static int read_variant_mac(sd_bus_message *m, guint8 *out, gboolean *has)
     if (*has)
         memcpy(out, buf, NMI_MAC_LEN);
     return sd_bus_message_exit_container(m);
-}
-
-static int read_variant_uint64(sd_bus_message *m, guint64 *out)
-{
-    const char *contents = NULL;
-    uint64_t value;
-    int r = sd_bus_message_peek_type(m, NULL, &contents);
-
-    if (r < 0)
-        return r;
-    if (g_strcmp0(contents, "t") != 0)
-        return sd_bus_message_skip(m, "v");
-    r = sd_bus_message_read(m, "v", "t", &value);
-    if (r >= 0)
-        *out = value;
-    return r;
 }
 
 static int read_key(sd_bus_message *m, Setting setting, const char *key, NmiProfileKeys *keys)

@@ -16,6 +16,7 @@ conformance=$top/../shared/conformance/libvirt
 sections=(xmlconv driver transactions journal dhcp daemon)
 
 # Profile counts and repetitions (override from the environment for a quick run).
+# NMIFACE_BENCH_COLD_ONLY=1 and NMIFACE_BENCH_BASELINE=BUILD: see bench/sandbox-bench.sh.
 read -r -a driver_counts <<<"${NMIFACE_BENCH_DRIVER_COUNTS:-10 1000 4094}"
 driver_reps=${NMIFACE_BENCH_REPS:-5}
 read -r -a daemon_counts <<<"${NMIFACE_BENCH_DAEMON_COUNTS:-10 1000}"
@@ -89,6 +90,10 @@ section_driver() {
 #   iface-define of that XML against the three nmcli connection add that make the same
 #   profiles, one nmiface iface-undefine against one nmcli connection delete of the three.
 EOF
+    [ "${NMIFACE_BENCH_COLD_ONLY:-}" = 1 ] &&
+        echo "# this run: the cold listing only (NMIFACE_BENCH_COLD_ONLY=1): no warm calls, no writes"
+    [ -n "${NMIFACE_BENCH_BASELINE:-}" ] &&
+        echo "# baseline:  the nmiface of $NMIFACE_BENCH_BASELINE (${NMIFACE_BENCH_BASELINE_LABEL:-another build}), taking turns with the others in each rep"
     local n
     for n in "${driver_counts[@]}"; do
         echo

@@ -20,8 +20,13 @@ export NMIFACE_NM_TIMEOUT_MS=120000
 # NM has read every keyfile once it answers; check with the raw D-Bus listing (not NMClient).
 seen=$(busctl --system call org.freedesktop.NetworkManager \
     /org/freedesktop/NetworkManager/Settings org.freedesktop.NetworkManager.Settings \
-    ListConnections | awk '{print $2}')
+    ListConnections --timeout=120 | awk '{print $2}')
 echo "# profiles: $n bridge profiles + lo; NM reports $seen connections"
+
+# Scratch files in a directory of this run's own: $$ is a small number in the sandbox's PID
+# namespace, the same in every sandbox, and /tmp is shared with benchmarks running beside it.
+tmp=$(mktemp -d /tmp/sandbox-bench.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
 
 now_ns() { date +%s%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "-")}'; }
@@ -32,43 +37,57 @@ cold() {
     local pattern=$1 t0 t1 rss lines user sys
     shift
     t0=$(now_ns)
-    /usr/bin/time -o /tmp/bench-time.$$ -f '%M %U %S' "$@" >/tmp/bench-out.$$ 2>/dev/null
+    /usr/bin/time -o $tmp/bench-time.$$ -f '%M %U %S' "$@" >$tmp/bench-out.$$ 2>/dev/null
     t1=$(now_ns)
-    read -r rss user sys < <(tail -n 1 /tmp/bench-time.$$)
-    lines=$(grep -cE "$pattern" /tmp/bench-out.$$ || true)
+    read -r rss user sys < <(tail -n 1 $tmp/bench-time.$$)
+    lines=$(grep -cE "$pattern" $tmp/bench-out.$$ || true)
     echo "$(((t1 - t0) / 1000000)) $rss $lines $(awk -v u="$user" -v s="$sys" 'BEGIN {print int((u + s) * 1000 + 0.5)}')"
 }
 
-# One row of medians over the runs in /tmp/bench-runs.$$: cold_row TOOL_WIDTH TOOL.
+# One row of medians over the runs in FILE: cold_row TOOL_WIDTH TOOL FILE.
 cold_row() {
     local wall cpu rss lines
-    wall=$(awk '{print $1}' /tmp/bench-runs.$$ | median)
-    rss=$(awk '{print $2}' /tmp/bench-runs.$$ | median)
-    lines=$(awk '{print $3}' /tmp/bench-runs.$$ | median)
-    cpu=$(awk '{print $4}' /tmp/bench-runs.$$ | median)
+    wall=$(awk '{print $1}' "$3" | median)
+    rss=$(awk '{print $2}' "$3" | median)
+    lines=$(awk '{print $3}' "$3" | median)
+    cpu=$(awk '{print $4}' "$3" | median)
     printf "%-8s %-${1}s %8s %8s %8s %10s %s\n" "$n" "$2" "$wall" "$cpu" "$rss" "$lines" \
-        "$(awk '{printf "%s/%s ", $1, $3}' /tmp/bench-runs.$$)"
+        "$(awk '{printf "%s/%s ", $1, $3}' "$3")"
 }
 
+# NMIFACE_BENCH_BASELINE=BUILD: also the nmiface of another build (earlier code), in the same
+# sandbox, as tool "baseline". The tools take turns within each rep, so a change in the
+# machine's load hits them alike.
 section_driver() {
-    local i tool mon
-    printf '%-8s %-7s %8s %8s %8s %10s %s\n' "profiles" "tool" "wall_ms" "cpu_ms" "rss_kb" \
+    local i tool mon tools=(nmiface)
+    [ -n "${NMIFACE_BENCH_BASELINE:-}" ] && tools+=(baseline)
+    tools+=(nmcli)
+    printf '%-8s %-8s %8s %8s %8s %10s %s\n' "profiles" "tool" "wall_ms" "cpu_ms" "rss_kb" \
         "lines(b*)" "runs: wall_ms/lines"
-    for tool in nmiface nmcli; do
-        : >/tmp/bench-runs.$$
-        for ((i = 0; i < reps; i++)); do
-            if [ $tool = nmiface ]; then
-                cold '^ b[0-9]+ ' "$nmiface" iface-list --all >>/tmp/bench-runs.$$
-            else
-                cold '^b[0-9]+:' nmcli -t -f NAME,TYPE,DEVICE connection show >>/tmp/bench-runs.$$
-            fi
+    for tool in "${tools[@]}"; do : >"$tmp/bench-runs-$tool.$$"; done
+    for ((i = 0; i < reps; i++)); do
+        for tool in "${tools[@]}"; do
+            case $tool in
+            nmiface) cold '^ b[0-9]+ ' "$nmiface" iface-list --all ;;
+            baseline)
+                cold '^ b[0-9]+ ' "$NMIFACE_BENCH_BASELINE/src/tools/nmiface" iface-list --all ;;
+            nmcli) cold '^b[0-9]+:' nmcli -t -f NAME,TYPE,DEVICE connection show ;;
+            esac >>"$tmp/bench-runs-$tool.$$"
         done
-        cold_row 7 "$tool"
     done
+    for tool in "${tools[@]}"; do
+        cold_row 8 "$tool" "$tmp/bench-runs-$tool.$$"
+        rm -f "$tmp/bench-runs-$tool.$$"
+    done
+    # NMIFACE_BENCH_COLD_ONLY=1: the cold listing only (no warm calls, no writes)
+    if [ "${NMIFACE_BENCH_COLD_ONLY:-}" = 1 ]; then
+        rm -f $tmp/bench-out.$$ $tmp/bench-time.$$
+        return 0
+    fi
 
     # Warm: one connection, ListAll and Lookup+IsActive; dbus-monitor counts the driver's calls
     # to NM between the bench's marker pings.
-    mon=/tmp/bench-mon.$$
+    mon=$tmp/bench-mon.$$
     dbus-monitor --system "type='method_call',destination='org.freedesktop.NetworkManager'" \
         >"$mon" 2>/dev/null &
     local mon_pid=$!
@@ -95,7 +114,7 @@ section_driver() {
                 printf "\n"
             }' "$mon"
     done
-    rm -f "$mon" /tmp/bench-runs.$$ /tmp/bench-out.$$ /tmp/bench-time.$$
+    rm -f "$mon" $tmp/bench-out.$$ $tmp/bench-time.$$
     cold_writes
 }
 
@@ -104,7 +123,7 @@ section_driver() {
 # `nmcli connection add` an admin runs for it; then removed with one `nmiface iface-undefine`
 # against one `nmcli connection delete` of the three.
 cold_writes() {
-    local i t0 t1 xml=/tmp/bench-bridge.$$.xml def=() undef=() add=() del=() del_failed=0
+    local i t0 t1 xml=$tmp/bench-bridge.$$.xml def=() undef=() add=() del=() del_failed=0
     for ((i = 0; i < reps; i++)); do
         printf '%s\n' "<interface type='bridge' name='cb$i'>" "  <start mode='none'/>" \
             "  <protocol family='ipv4'>" "    <ip address='198.19.0.$((i + 1))' prefix='16'/>" \
@@ -151,7 +170,7 @@ section_txn() {
     echo "# API (one process, bench-driver txn): Begin, LookupByName+Undefine, Rollback|Commit"
     # dbus-monitor counts the method calls to NM of the whole API run (open, two rounds, the
     # undefine outside): with bridge profiles only, Begin must ask no GetSecrets.
-    mon=/tmp/bench-mon.$$
+    mon=$tmp/bench-mon.$$
     dbus-monitor --system "type='method_call',destination='org.freedesktop.NetworkManager'" \
         >"$mon" 2>/dev/null &
     mon_pid=$!
@@ -179,18 +198,18 @@ section_txn() {
                 echo "# journal /run/nmiface/transaction: $(stat -c %s /run/nmiface/transaction) bytes"
             t0=$(now_ns); "$nmiface" iface-undefine "$name" >/dev/null
             t1=$(now_ns); u=$(((t1 - t0) / 1000000))
-            t0=$(now_ns); "$nmiface" "iface-$end" >/dev/null 2>/tmp/bench-err.$$
+            t0=$(now_ns); "$nmiface" "iface-$end" >/dev/null 2>$tmp/bench-err.$$
             t1=$(now_ns); e=$(((t1 - t0) / 1000000))
             printf 'cli  iface-begin %7d ms  iface-undefine %7d ms  iface-%-8s %7d ms\n' \
                 "$b" "$u" "$end" "$e"
-            sed 's/^/    stderr: /' /tmp/bench-err.$$
+            sed 's/^/    stderr: /' $tmp/bench-err.$$
         done
     done
     # Sanity: after the commits, the committed undefines are gone and nothing else is.
     echo "# after: $(busctl --system call org.freedesktop.NetworkManager \
         /org/freedesktop/NetworkManager/Settings org.freedesktop.NetworkManager.Settings \
-        ListConnections | awk '{print $2}') connections (expected $((n + 1 - 2 - reps)))"
-    rm -f /tmp/bench-err.$$
+        ListConnections --timeout=120 | awk '{print $2}') connections (expected $((n + 1 - 2 - reps)))"
+    rm -f $tmp/bench-err.$$
 }
 
 # nmiface-interfaced: warm calls with libvirt's client over the socket against the same calls
@@ -212,24 +231,24 @@ section_daemon() {
     printf '%-8s %-14s %8s %8s %8s %10s %s\n' "profiles" "tool" "wall_ms" "cpu_ms" "rss_kb" \
         "lines(b*)" "runs: wall_ms/lines"
     for tool in virsh-daemon nmiface nmcli; do
-        : >/tmp/bench-runs.$$
+        : >"$tmp/bench-runs.$$"
         for ((i = 0; i < reps; i++)); do
             case $tool in
-            virsh-daemon) cold '^ b[0-9]+ ' virsh -c "$uri" iface-list --all >>/tmp/bench-runs.$$ ;;
-            nmiface) cold '^ b[0-9]+ ' "$nmiface" iface-list --all >>/tmp/bench-runs.$$ ;;
+            virsh-daemon) cold '^ b[0-9]+ ' virsh -c "$uri" iface-list --all >>"$tmp/bench-runs.$$" ;;
+            nmiface) cold '^ b[0-9]+ ' "$nmiface" iface-list --all >>"$tmp/bench-runs.$$" ;;
             nmcli)
                 cold '^b[0-9]+:' nmcli -t -f NAME,TYPE,DEVICE connection show \
-                    >>/tmp/bench-runs.$$
+                    >>"$tmp/bench-runs.$$"
                 ;;
             esac
         done
-        cold_row 14 "$tool"
+        cold_row 14 "$tool" "$tmp/bench-runs.$$"
     done
     echo "# daemon process after the runs: $(ps -o rss=,time= -p "$pid" |
         awk '{print $1 " kB RSS, CPU " $2}')"
     kill "$pid"
     wait "$pid" || echo "# the daemon exited $? on SIGTERM"
-    rm -rf "$dir" /tmp/bench-runs.$$ /tmp/bench-out.$$ /tmp/bench-time.$$
+    rm -rf "$dir" "$tmp/bench-runs.$$"
 }
 
 "section_$mode"

@@ -17,6 +17,7 @@
 #define NMIFACE_NM_PRIVATE_H
 
 #include <NetworkManager.h>
+#include <systemd/sd-bus.h>
 
 #include "nmiface/driver.h"
 #include "iface-nm.h"
@@ -45,10 +46,10 @@ typedef struct {
  * few keys it needs from the D-Bus settings directly. */
 typedef struct {
     char *path;
-    GVariant *settings;       /* a{sa{sv}} from GDBus; NULL until a fetch arrived, or with raw */
-    GBytes *raw;              /* or the whole GetSettings reply as the bulk reader got it */
+    GVariant *settings;       /* a{sa{sv}} from GDBus; NULL until a fetch arrived, or with reply */
+    sd_bus_message *reply;    /* or the GetSettings reply as the bulk reader got it */
     NMConnection *connection; /* built from settings on first use: nmi_profile_connection() */
-    /* From the "connection" setting (strings point into settings or raw): */
+    /* From the "connection" setting (strings point into settings or reply): */
     const char *type;
     const char *ifname;
     const char *uuid;
@@ -100,7 +101,7 @@ struct _NmifaceDriverConn {
 
     char *address;            /* of the system bus */
     struct _NmiBulk *bulk;    /* while the mirror loads: nm-bulk.h */
-    GHashTable *bulk_pending; /* serial -> NmiFetch sent on bulk */
+    GHashTable *bulk_pending; /* cookie -> NmiFetch sent on bulk */
 };
 
 /* nm-session.c */

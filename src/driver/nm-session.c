@@ -588,7 +588,7 @@ static void profile_free(gpointer data)
     g_free(profile->path);
     g_clear_object(&profile->connection);
     g_clear_pointer(&profile->settings, g_variant_unref);
-    g_clear_pointer(&profile->raw, g_bytes_unref);
+    g_clear_pointer(&profile->reply, sd_bus_message_unref);
     g_free(profile->mac);
     g_free(profile);
 }

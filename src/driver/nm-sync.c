@@ -16,6 +16,7 @@
 #include "nm-private.h"
 
 #include "nm-bulk.h"
+#include "nm-settings-reply.h"
 
 #define LIMITS_EXCEEDED "org.freedesktop.DBus.Error.LimitsExceeded"
 #define FETCH_RETRY_MS  20
@@ -192,7 +193,7 @@ static void profile_clear(NmiProfile *profile)
 {
     g_clear_object(&profile->connection);
     g_clear_pointer(&profile->settings, g_variant_unref);
-    g_clear_pointer(&profile->raw, g_bytes_unref);
+    g_clear_pointer(&profile->reply, sd_bus_message_unref);
     profile->type = profile->ifname = profile->uuid = profile->master = NULL;
     profile->port_type = NULL;
     profile->timestamp = 0;
@@ -201,7 +202,7 @@ static void profile_clear(NmiProfile *profile)
 
 gboolean nmi_profile_known(const NmiProfile *profile)
 {
-    return profile->settings != NULL || profile->raw != NULL;
+    return profile->settings != NULL || profile->reply != NULL;
 }
 
 /* The keys a listing needs, read from the D-Bus settings in one pass without building an
@@ -268,28 +269,8 @@ static GVariant *dict_tree(GVariant *dict)
     return g_variant_builder_end(&builder);
 }
 
-/* The settings in a reply the bulk reader kept, parsed by GDBus as it would have: a tree. */
-static GVariant *raw_settings(const NmiProfile *profile, GError **error)
-{
-    gsize size;
-    const guint8 *data = g_bytes_get_data(profile->raw, &size);
-    g_autoptr(GDBusMessage) message =
-        g_dbus_message_new_from_blob((guchar *)data, size, G_DBUS_CAPABILITY_FLAGS_NONE, error);
-    GVariant *body;
-
-    if (message == NULL)
-        return NULL;
-    body = g_dbus_message_get_body(message);
-    if (body == NULL || !g_variant_is_of_type(body, G_VARIANT_TYPE("(a{sa{sv}})"))) {
-        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                            "the reply holds no a{sa{sv}}");
-        return NULL;
-    }
-    return g_variant_get_child_value(body, 0);
-}
-
-/* The profile's settings parsed by libnm; reads the profile only, so parse_all() runs it on
- * several threads at once. */
+/* The profile's settings parsed by libnm; reads the profile only (each kept reply is read by
+ * one thread), so parse_all() runs it on several threads at once. */
 static NMConnection *profile_parse(const NmiProfile *profile)
 {
     g_autoptr(GError) error = NULL;
@@ -299,7 +280,7 @@ static NMConnection *profile_parse(const NmiProfile *profile)
     if (profile->settings != NULL)
         tree = g_variant_ref_sink(dict_tree(profile->settings));
     else
-        tree = raw_settings(profile, &error);
+        tree = nmi_settings_reply_variant(profile->reply, &error);
     /* Best effort, as libnm parses what NM sends: fails only without a connection setting. */
     if (tree != NULL)
         connection = nm_simple_connection_new_from_dbus(tree, &error);
@@ -381,28 +362,28 @@ static gboolean profile_set_settings(NmiProfile *profile, GVariant *settings, GE
     return TRUE;
 }
 
-static gboolean profile_set_raw(NmiProfile *profile, GBytes *message, const NmiWireHeader *header,
-                                GError **error)
+static gboolean profile_set_reply(NmiProfile *profile, sd_bus_message *reply, GError **error)
 {
-    NmiWireProfileKeys keys;
+    NmiProfileKeys keys;
 
     profile_clear(profile);
-    if (!nmi_wire_scan_settings(g_bytes_get_data(message, NULL), header, &keys, error))
+    if (!nmi_settings_reply_keys(reply, &keys, error))
         return FALSE;
     if (!keys.has_connection) {
         g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                             "it has no connection setting");
         return FALSE;
     }
-    profile->raw = g_bytes_ref(message);
+    profile->reply = sd_bus_message_ref(reply);
     profile->type = keys.type;
     profile->ifname = keys.ifname;
     profile->uuid = keys.uuid;
     profile->master = keys.master;
     profile->port_type = keys.port_type;
     profile->timestamp = keys.timestamp;
-    profile->mac = mac_choose(keys.wired_mac, keys.wired_mac_len, keys.bridge_mac,
-                              keys.bridge_mac_len, keys.assigned_mac);
+    profile->mac =
+        mac_choose(keys.has_wired_mac ? keys.wired_mac : NULL, NMI_MAC_LEN,
+                   keys.has_bridge_mac ? keys.bridge_mac : NULL, NMI_MAC_LEN, keys.assigned_mac);
     return TRUE;
 }
 
@@ -459,8 +440,7 @@ static void settings_done(NmifaceDriverConn *conn, NmiFetch *fetch, GVariant *re
     settings_arrived(conn, profile, parse_error);
 }
 
-static void raw_settings_done(NmifaceDriverConn *conn, NmiFetch *fetch, GBytes *message,
-                              const NmiWireHeader *header)
+static void reply_settings_done(NmifaceDriverConn *conn, NmiFetch *fetch, sd_bus_message *reply)
 {
     NmiProfile *profile = g_hash_table_lookup(conn->profiles, fetch->path);
     g_autoptr(GError) parse_error = NULL;
@@ -468,7 +448,7 @@ static void raw_settings_done(NmifaceDriverConn *conn, NmiFetch *fetch, GBytes *
     if (profile == NULL)
         return; /* the profile went meanwhile */
     profile->in_flight = FALSE;
-    profile_set_raw(profile, message, header, &parse_error);
+    profile_set_reply(profile, reply, &parse_error);
     settings_arrived(conn, profile, parse_error);
 }
 
@@ -547,16 +527,16 @@ static void props_done(NmifaceDriverConn *conn, NmiFetch *fetch, GVariant *reply
 
 /* ---- answers ---------------------------------------------------------------------------- */
 
-/* A fetch's answer is in: applied unless it belongs to a mirror that is gone. @raw: a reply
- * from the bulk reader, else @reply or @error from GDBus. */
-static void fetch_finish(NmifaceDriverConn *conn, NmiFetch *fetch, GVariant *reply, GBytes *raw,
-                         const NmiWireHeader *header, GError *error)
+/* A fetch's answer is in: applied unless it belongs to a mirror that is gone. @bulk_reply: a
+ * reply from the bulk reader, else @reply or @error from GDBus. */
+static void fetch_finish(NmifaceDriverConn *conn, NmiFetch *fetch, GVariant *reply,
+                         sd_bus_message *bulk_reply, GError *error)
 {
     conn->fetch_in_flight--;
     /* After NM restarted, or while closing, replies belong to a mirror that is gone. */
     if (fetch->generation == conn->generation && conn->bus != NULL && conn->mirroring) {
-        if (raw != NULL)
-            raw_settings_done(conn, fetch, raw, header);
+        if (bulk_reply != NULL)
+            reply_settings_done(conn, fetch, bulk_reply);
         else if (fetch->kind == FETCH_SETTINGS)
             settings_done(conn, fetch, reply, error);
         else
@@ -576,7 +556,7 @@ static void fetch_done_cb(GObject *source, GAsyncResult *res, gpointer data)
     g_autoptr(GError) error = NULL;
 
     reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-    fetch_finish(fetch->conn, fetch, reply, NULL, NULL, error);
+    fetch_finish(fetch->conn, fetch, reply, NULL, error);
 }
 
 /* ---- the bulk settings reader (nm-bulk.h) ------------------------------------------------ */
@@ -617,26 +597,27 @@ static void bulk_drop_pending(NmifaceDriverConn *conn, gboolean ask_again)
     }
 }
 
-static void bulk_reply(gpointer data, GBytes *message, const NmiWireHeader *header)
+static void bulk_reply(gpointer data, sd_bus_message *reply)
 {
     NmifaceDriverConn *conn = data;
-    g_autoptr(GDBusMessage) parsed = NULL;
     g_autoptr(GError) error = NULL;
+    const sd_bus_error *bus_error;
     NmiFetch *fetch = NULL;
-    gsize size;
-    const guint8 *bytes = g_bytes_get_data(message, &size);
+    uint64_t cookie = 0;
 
-    if (!g_hash_table_steal_extended(conn->bulk_pending, GUINT_TO_POINTER(header->reply_serial),
-                                     NULL, (gpointer *)&fetch))
+    if (sd_bus_message_get_reply_cookie(reply, &cookie) < 0 ||
+        !g_hash_table_steal_extended(conn->bulk_pending, GSIZE_TO_POINTER(cookie), NULL,
+                                     (gpointer *)&fetch))
         return;
-    if (header->type != G_DBUS_MESSAGE_TYPE_ERROR) {
-        fetch_finish(conn, fetch, NULL, message, header, NULL);
+    bus_error = sd_bus_message_get_error(reply);
+    if (bus_error == NULL) {
+        fetch_finish(conn, fetch, NULL, reply, NULL);
         return;
     }
-    /* Rare: the profile went, NM restarted, the bus's limits. This connection's replies are
-     * not ordered with the signals on the main one, so the error cannot be judged here (the
-     * profile's removal may not have been seen yet): asked again over GDBus, whose answer
-     * comes after those signals. */
+    /* Rare: the profile went, NM restarted, the bus's limits, a timeout. This connection's
+     * replies are not ordered with the signals on the main one, so the error cannot be judged
+     * here (the profile's removal may not have been seen yet): asked again over GDBus, whose
+     * answer comes after those signals. */
     if (fetch->generation == conn->generation &&
         g_hash_table_contains(conn->profiles, fetch->path)) {
         conn->fetch_in_flight--;
@@ -644,11 +625,9 @@ static void bulk_reply(gpointer data, GBytes *message, const NmiWireHeader *head
         send_fetch(conn, fetch);
         return;
     }
-    parsed =
-        g_dbus_message_new_from_blob((guchar *)bytes, size, G_DBUS_CAPABILITY_FLAGS_NONE, &error);
-    if (parsed != NULL)
-        g_dbus_message_to_gerror(parsed, &error);
-    fetch_finish(conn, fetch, NULL, NULL, NULL, error);
+    error = g_dbus_error_new_for_dbus_error(bus_error->name,
+                                            bus_error->message ? bus_error->message : "");
+    fetch_finish(conn, fetch, NULL, NULL, error);
 }
 
 static void bulk_failed(gpointer data, const GError *error)
@@ -672,8 +651,8 @@ gboolean nmi_bulk_start(NmifaceDriverConn *conn, GError **error)
 
     if (mode == BULK_OFF || conn->bulk != NULL)
         return TRUE;
-    conn->bulk = nmi_bulk_open(conn->address, conn->nm_owner, conn->context, bulk_reply,
-                               bulk_failed, conn, &local);
+    conn->bulk = nmi_bulk_open(conn->address, conn->nm_owner, conn->context, conn->timeout_ms,
+                               bulk_reply, bulk_failed, conn, &local);
     if (conn->bulk != NULL)
         return TRUE;
     if (mode == BULK_REQUIRED) {
@@ -700,11 +679,11 @@ static void send_fetch(NmifaceDriverConn *conn, NmiFetch *fetch)
     fetch->generation = conn->generation;
     conn->fetch_in_flight++;
     if (fetch->kind == FETCH_SETTINGS && conn->bulk != NULL && !fetch->over_gdbus) {
-        guint32 serial = nmi_bulk_call(conn->bulk, fetch->path,
+        guint64 cookie = nmi_bulk_call(conn->bulk, fetch->path,
                                        NM_DBUS_INTERFACE_SETTINGS_CONNECTION, "GetSettings");
 
-        if (serial != 0) {
-            g_hash_table_insert(conn->bulk_pending, GUINT_TO_POINTER(serial), fetch);
+        if (cookie != 0) {
+            g_hash_table_insert(conn->bulk_pending, GSIZE_TO_POINTER(cookie), fetch);
             return;
         }
         /* the bulk reader failed just now: over GDBus */

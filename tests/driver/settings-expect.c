@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "wire-expect.h"
+#include "settings-expect.h"
 
 #include <string.h>
 
@@ -14,22 +14,22 @@ static void check_string(GString *why, GVariant *dict, const char *key, const ch
                                got ? got : "(none)");
 }
 
-static void check_bytes(GString *why, GVariant *dict, const char *key, const guint8 *got,
-                        gsize got_len)
+/* A MAC is expected when the settings hold a byte array of a MAC's length. */
+static void check_mac(GString *why, GVariant *dict, const char *key, gboolean got_has,
+                      const guint8 *got)
 {
     g_autoptr(GVariant) v =
         dict != NULL ? g_variant_lookup_value(dict, key, G_VARIANT_TYPE_BYTESTRING) : NULL;
     gsize want_len = 0;
     const guint8 *want = v != NULL ? g_variant_get_fixed_array(v, &want_len, 1) : NULL;
+    gboolean want_has = want != NULL && want_len == NMI_MAC_LEN;
 
-    if ((v != NULL) != (got != NULL) || want_len != got_len ||
-        (want_len > 0 && memcmp(want, got, want_len) != 0))
-        g_string_append_printf(
-            why, "%s: bytes differ (want %" G_GSIZE_FORMAT ", got %" G_GSIZE_FORMAT "); ", key,
-            v != NULL ? want_len : (gsize)-1, got != NULL ? got_len : (gsize)-1);
+    if (want_has != got_has || (want_has && memcmp(want, got, NMI_MAC_LEN) != 0))
+        g_string_append_printf(why, "%s: MACs differ (want %s, got %s); ", key,
+                               want_has ? "one" : "none", got_has ? "one" : "none");
 }
 
-char *wire_keys_disagree(GVariant *settings, const NmiWireProfileKeys *keys)
+char *settings_keys_disagree(GVariant *settings, const NmiProfileKeys *keys)
 {
     g_autoptr(GVariant) con =
         g_variant_lookup_value(settings, "connection", G_VARIANT_TYPE_VARDICT);
@@ -50,8 +50,8 @@ char *wire_keys_disagree(GVariant *settings, const NmiWireProfileKeys *keys)
     if ((ts != NULL ? g_variant_get_uint64(ts) : 0) != keys->timestamp)
         g_string_append(why, "timestamp differs; ");
     check_string(why, wired, "assigned-mac-address", keys->assigned_mac);
-    check_bytes(why, wired, "mac-address", keys->wired_mac, keys->wired_mac_len);
-    check_bytes(why, bridge, "mac-address", keys->bridge_mac, keys->bridge_mac_len);
+    check_mac(why, wired, "mac-address", keys->has_wired_mac, keys->wired_mac);
+    check_mac(why, bridge, "mac-address", keys->has_bridge_mac, keys->bridge_mac);
     if (why->len == 0) {
         g_string_free(why, TRUE);
         return NULL;
@@ -77,7 +77,7 @@ static gboolean has_duplicate_keys(GVariant *dict)
     return FALSE;
 }
 
-gboolean wire_settings_have_duplicates(GVariant *settings)
+gboolean settings_have_duplicates(GVariant *settings)
 {
     GVariantIter iter;
     const char *name;
@@ -98,9 +98,9 @@ gboolean wire_settings_have_duplicates(GVariant *settings)
     return FALSE;
 }
 
-void wire_expect_keys(GVariant *settings, const NmiWireProfileKeys *keys)
+void settings_expect_keys(GVariant *settings, const NmiProfileKeys *keys)
 {
-    g_autofree char *why = wire_keys_disagree(settings, keys);
+    g_autofree char *why = settings_keys_disagree(settings, keys);
 
     g_assert_null(why);
 }

@@ -7,12 +7,15 @@
 
 #define SETTINGS_SIGNATURE "a{sa{sv}}"
 
+/* The settings a listing reads keys from, as bits of a set. */
 typedef enum {
-    SETTING_OTHER,
-    SETTING_CONNECTION,
-    SETTING_WIRED,
-    SETTING_BRIDGE,
+    SETTING_OTHER = 0,
+    SETTING_CONNECTION = 1 << 0,
+    SETTING_WIRED = 1 << 1,
+    SETTING_BRIDGE = 1 << 2,
 } Setting;
+
+#define SETTINGS_WITH_KEYS (SETTING_CONNECTION | SETTING_WIRED | SETTING_BRIDGE)
 
 static gboolean read_failed(int r, GError **error)
 {
@@ -44,21 +47,31 @@ static int next_variant_holds(sd_bus_message *m, const char *type)
     return r < 0 ? r : 0;
 }
 
+/* Entered and read directly: sd_bus_message_read() parses its format string each time, a
+ * tenth of a profile's reading. */
+static int read_variant_basic(sd_bus_message *m, char type, void *out)
+{
+    const char contents[] = {type, '\0'};
+    int r = next_variant_holds(m, contents);
+
+    if (r <= 0 || (r = sd_bus_message_enter_container(m, 'v', contents)) < 0 ||
+        (r = sd_bus_message_read_basic(m, type, out)) < 0)
+        return r;
+    return sd_bus_message_exit_container(m);
+}
+
 static int read_variant_string(sd_bus_message *m, const char **out)
 {
-    int r = next_variant_holds(m, "s");
-
-    return r <= 0 ? r : sd_bus_message_read(m, "v", "s", out);
+    return read_variant_basic(m, 's', out);
 }
 
 static int read_variant_uint64(sd_bus_message *m, guint64 *out)
 {
     uint64_t value;
-    int r = next_variant_holds(m, "t");
+    int r = read_variant_basic(m, 't', &value);
 
-    if (r <= 0 || (r = sd_bus_message_read(m, "v", "t", &value)) < 0)
-        return r;
-    *out = value;
+    if (r > 0)
+        *out = value;
     return r;
 }
 
@@ -162,6 +175,7 @@ static void release_read_state(sd_bus_message *reply)
 
 gboolean nmi_settings_reply_keys(sd_bus_message *reply, NmiProfileKeys *keys, GError **error)
 {
+    guint read = 0; /* the settings of SETTINGS_WITH_KEYS read */
     int r;
 
     *keys = (NmiProfileKeys){0};
@@ -176,17 +190,23 @@ gboolean nmi_settings_reply_keys(sd_bus_message *reply, NmiProfileKeys *keys, GE
 
         if ((r = sd_bus_message_read_basic(reply, 's', &name)) < 0)
             return read_failed(r, error);
-        setting = setting_of(name);
-        keys->has_connection |= setting == SETTING_CONNECTION;
-        /* An array is skipped by its length: the settings a listing does not need cost
-         * nothing to step over. */
+        /* A setting named twice counts once, the first, as for a GVariant lookup. */
+        setting = (Setting)(setting_of(name) & ~read);
+        read |= setting;
+        /* sd-bus steps over an unneeded setting element by element, validating each. */
         r = setting == SETTING_OTHER ? sd_bus_message_skip(reply, "a{sv}")
                                      : read_setting(reply, setting, keys);
         if (r < 0 || (r = sd_bus_message_exit_container(reply)) < 0)
             return read_failed(r, error);
+        /* With all three read, the rest holds nothing a listing reads, and is not stepped
+         * over: NM sends settings by priority, these before the IP ones, which were half of
+         * a bridge profile's reading. The rest is checked when libnm's GVariant is built. */
+        if (read == SETTINGS_WITH_KEYS)
+            break;
     }
-    if (r < 0 || (r = sd_bus_message_exit_container(reply)) < 0)
+    if (read != SETTINGS_WITH_KEYS && (r < 0 || (r = sd_bus_message_exit_container(reply)) < 0))
         return read_failed(r, error);
+    keys->has_connection = (read & SETTING_CONNECTION) != 0;
     release_read_state(reply);
     return TRUE;
 }

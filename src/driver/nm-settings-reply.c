@@ -47,31 +47,21 @@ static int next_variant_holds(sd_bus_message *m, const char *type)
     return r < 0 ? r : 0;
 }
 
-/* Entered and read directly: sd_bus_message_read() parses its format string each time, a
- * tenth of a profile's reading. */
-static int read_variant_basic(sd_bus_message *m, char type, void *out)
-{
-    const char contents[] = {type, '\0'};
-    int r = next_variant_holds(m, contents);
-
-    if (r <= 0 || (r = sd_bus_message_enter_container(m, 'v', contents)) < 0 ||
-        (r = sd_bus_message_read_basic(m, type, out)) < 0)
-        return r;
-    return sd_bus_message_exit_container(m);
-}
-
 static int read_variant_string(sd_bus_message *m, const char **out)
 {
-    return read_variant_basic(m, 's', out);
+    int r = next_variant_holds(m, "s");
+
+    return r <= 0 ? r : sd_bus_message_read(m, "v", "s", out);
 }
 
 static int read_variant_uint64(sd_bus_message *m, guint64 *out)
 {
     uint64_t value;
-    int r = read_variant_basic(m, 't', &value);
+    int r = next_variant_holds(m, "t");
 
-    if (r > 0)
-        *out = value;
+    if (r <= 0 || (r = sd_bus_message_read(m, "v", "t", &value)) < 0)
+        return r;
+    *out = value;
     return r;
 }
 

@@ -13,7 +13,7 @@ shift
 results=$here/results
 conformance=$top/../shared/conformance/libvirt
 
-sections=(xmlconv driver transactions journal dhcp daemon)
+sections=(xmlconv settings_reply driver transactions journal dhcp daemon)
 
 # Profile counts and repetitions (override from the environment for a quick run).
 # NMIFACE_BENCH_COLD_ONLY=1 and NMIFACE_BENCH_BASELINE=BUILD: see bench/sandbox-bench.sh.
@@ -54,6 +54,22 @@ section_xmlconv() {
     header "xmlconv: microseconds per parse+convert+format (bench/bench-xmlconv.c)"
     [ -d "$conformance" ] || echo "# ../shared/conformance is missing: generated input only"
     "$build/bench/bench-xmlconv" "${args[@]}"
+}
+
+# The bulk reader's per-reply work without a bus (bench/bench-settings-reply.c).
+section_settings_reply() {
+    header "settings_reply: one GetSettings reply read through sd-bus (bench/bench-settings-reply.c)"
+    cat <<EOF
+# method: NM 1.42's reply for a bridge profile of the driver section (captured with busctl),
+#   written by GDBus, fed to sd-bus through a socket pair as the bulk connection reads it;
+#   $driver_reps runs of 4000 replies kept; per reply CPU time (CLOCK_THREAD_CPUTIME_ID) of
+#   reading a listing's keys (nmi_settings_reply_keys) and of building libnm's GVariant; heap
+#   per kept reply from mallinfo2 (sd-bus's message and its bytes).
+EOF
+    local i
+    for ((i = 0; i < driver_reps; i++)); do
+        "$build/bench/bench-settings-reply" 4000
+    done
 }
 
 nm_header() {

@@ -13,7 +13,7 @@
  * was sent. So a PropertiesChanged for an interface whose GetAll is still pending is dropped
  * (the reply is newer), and one that comes after the reply is merged into it.
  */
-#include "nm-private.h"
+#include "session-private.h"
 
 #include "nm-bulk.h"
 #include "nm-settings-reply.h"

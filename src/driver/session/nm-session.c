@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include "nm-private.h"
+#include "session-private.h"
 
 #define DBUS_IFACE_PROPERTIES "org.freedesktop.DBus.Properties"
 #define DBUS_IFACE_OM         "org.freedesktop.DBus.ObjectManager"
@@ -664,7 +664,8 @@ void nmi_session_close(NmifaceDriverConn *conn)
         g_clear_object(&conn->bus);
     }
     g_main_context_pop_thread_default(conn->context);
-    g_clear_pointer(&conn->snapshot, nmi_snapshot_free);
+    if (conn->snapshot != NULL)
+        conn->snapshot_free(g_steal_pointer(&conn->snapshot));
     g_free(conn->nm_owner);
     g_clear_error(&conn->fetch_error);
     g_queue_clear_full(&conn->fetch_queue, nmi_fetch_free);

@@ -125,7 +125,6 @@ const char *nmi_device_state_reason_to_string(guint32 reason);
 const char *nmi_active_state_reason_to_string(guint32 reason);
 const char *nmi_device_state_to_string(guint32 state);
 
-
 /* nm-storage.c: where define and undefine store profiles (conn->storage). Asks
  * conn->storage.refresh, when set, where writes go now. */
 gboolean nmi_storage_refresh(NmifaceDriverConn *conn, GError **error);

@@ -112,13 +112,15 @@ struct _NmifaceDriverConn {
     GHashTable *bulk_pending; /* cookie -> NmiFetch sent on bulk */
 };
 
-/* nm-session.c */
+/* nm-session.c: open/close, signals, (re)loading the mirror, per-call synchronisation. */
 NmifaceDriverConn *nmi_session_open(const char *uri, gboolean read_only, GError **error);
 void nmi_session_close(NmifaceDriverConn *conn);
-gboolean nmi_session_load(NmifaceDriverConn *conn, gint64 deadline, GError **error);
 void nmi_session_drop(NmifaceDriverConn *conn);
-gint64 nmi_session_deadline(NmifaceDriverConn *conn);
+/* Every change NM made before the call is in the mirror when this returns TRUE. */
+gboolean nmi_sync(NmifaceDriverConn *conn, GError **error);
 
+/* nm-session-call.c */
+gint64 nmi_session_deadline(NmifaceDriverConn *conn);
 /* Waits: iterate the session's context until @done returns TRUE or @deadline (monotonic
  * microseconds) passes; @what names what is awaited for the timeout message. */
 typedef gboolean (*NmiDoneFunc)(NmifaceDriverConn *conn, gpointer data);
@@ -136,9 +138,8 @@ GVariant *nmi_session_call_allowing(NmifaceDriverConn *conn, const char *path, c
                                     const GVariantType *reply_type, gint64 deadline,
                                     const char *what, const char *allowed_error, GError **error);
 void nmi_error_from_dbus(GError **error, const GError *dbus_error, const char *what);
-/* @iface of @path has just been (re)loaded or changed: fetch the objects it points to that the
- * mirror follows (devices, their IP configurations, active connections and their profiles). */
-void nmi_mirror_follow(NmifaceDriverConn *conn, const char *path, const char *iface);
+/* Sets conn->nm_owner to NM's unique name on the bus; NM's absence is VIR_ERR_NO_CONNECT. */
+gboolean nmi_session_find_owner(NmifaceDriverConn *conn, gint64 deadline, GError **error);
 
 /* nm-objects.c */
 NmiObject *nmi_object_new(const char *path);
@@ -158,8 +159,13 @@ const char *nmi_object_get_o(NmifaceDriverConn *conn, const char *path, const ch
 GPtrArray *nmi_object_get_ao(NmifaceDriverConn *conn, const char *path, const char *iface,
                              const char *prop);
 
-/* nm-sync.c */
-gboolean nmi_sync(NmifaceDriverConn *conn, GError **error);
+/* nm-sync.c: the mirror's fetches (GetSettings, GetAll), which own its fetch state. */
+/* @iface of @path has just been (re)loaded or changed: fetch the objects it points to that the
+ * mirror follows (devices, their IP configurations, active connections and their profiles). */
+void nmi_mirror_follow(NmifaceDriverConn *conn, const char *path, const char *iface);
+/* Asks again for every profile not known or stale and every GetAll that failed: after a
+ * round trip to NM, the rest of the mirror is current. */
+void nmi_fetches_requeue(NmifaceDriverConn *conn);
 void nmi_profiles_queue_fetch(NmifaceDriverConn *conn, const char *path);
 void nmi_profiles_forget(NmifaceDriverConn *conn, const char *path);
 /* Every fetch queued so far (settings and objects) has arrived. */

@@ -7,6 +7,7 @@
 #ifndef NMIFACE_IFACE_PRIVATE_H
 #define NMIFACE_IFACE_PRIVATE_H
 
+#include "iface-nm.h"
 #include "session-private.h"
 
 G_BEGIN_DECLS

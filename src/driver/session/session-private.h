@@ -21,7 +21,6 @@
 #include <systemd/sd-bus.h>
 
 #include "nmiface/driver.h"
-#include "iface-nm.h"
 
 G_BEGIN_DECLS
 

@@ -69,9 +69,9 @@ typedef struct _NmiSnapshot NmiSnapshot;
 typedef struct {
     NMSettingsAddConnection2Flags add_flags;
     NMSettingsUpdate2Flags update_flags;
-    /* Sets the flags for the transaction state of the host right now; NULL: always to disk.
-     * Installed by whoever knows about transactions (the vtable), so the operations below it
-     * need not. */
+    /* Sets the flags for the transaction state of the host right now; NULL: they stay as set
+     * (to disk from open). Installed by whoever knows about transactions (the vtable), so the
+     * operations below it need not. */
     gboolean (*refresh)(NmifaceDriverConn *conn, GError **error);
 } NmiStorage;
 

@@ -3,7 +3,7 @@
  * The module's vtable. Each entry runs with the connection's GMainContext pushed as the
  * thread-default context, so the host may call from any thread (one call at a time).
  */
-#include "nm-private.h"
+#include "nm-driver.h"
 #include "txn-nm.h"
 
 #define ENTER(conn) g_main_context_push_thread_default((conn)->context)
@@ -11,7 +11,12 @@
 
 static NmifaceDriverConn *drv_open(const char *uri, gboolean read_only, GError **error)
 {
-    return nmi_session_open(uri, read_only, error);
+    NmifaceDriverConn *conn = nmi_session_open(uri, read_only, error);
+
+    /* Define and undefine store profiles in /run while a transaction is open. */
+    if (conn != NULL)
+        conn->storage.refresh = nm_txn_storage_refresh;
+    return conn;
 }
 
 static void drv_close(NmifaceDriverConn *conn)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The module's one exported symbol (kept out of the static library tests link). */
-#include "nm-private.h"
+#include "nm-driver.h"
 
 G_MODULE_EXPORT const NmifaceDriver *nmiface_driver_entry(void);
 

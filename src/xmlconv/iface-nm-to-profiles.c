@@ -33,22 +33,6 @@ typedef struct {
     NmiIfaceType type;
 } Controller;
 
-gboolean nmi_bridge_delay_to_nm(const char *delay, guint *out)
-{
-    char *end = NULL;
-    double seconds;
-
-    /* the validator's syntax, so every delay the parser accepts converts */
-    if (!nmi_bridge_delay_is_valid(delay))
-        return FALSE;
-    seconds = g_ascii_strtod(delay, &end);
-    if (end == NULL || *end != '\0' || !(seconds >= 0.0))
-        return FALSE;
-    /* rounded to the nearest second; clamped first, so huge values cannot overflow */
-    *out = CLAMP((guint)(MIN(seconds, 30.0) + 0.5), 2, 30);
-    return TRUE;
-}
-
 static NMSettingWired *ensure_wired(NMConnection *connection)
 {
     NMSettingWired *s_wired = nm_connection_get_setting_wired(connection);

@@ -3,7 +3,8 @@
 #ifndef NMIFACE_DRIVER_TEST_UTIL_H
 #define NMIFACE_DRIVER_TEST_UTIL_H
 
-#include "nm-private.h"
+#include "iface-private.h"
+#include "nm-driver.h"
 
 G_BEGIN_DECLS
 

@@ -20,6 +20,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include "nm-driver.h"
 #include "txn-nm.h"
 #include "txn-snapshot.h"
 
@@ -160,7 +161,7 @@ static void delete_profile(Fixture *f, const char *id)
     g_assert_nonnull(profile);
     copy = nmi_profile_copy_new(profile);
     g_assert_true(nm_txn_storage_refresh(f->conn, &error));
-    g_assert_true(nm_txn_profile_delete(f->conn, copy, NULL, &error));
+    g_assert_true(nmi_storage_profile_delete(f->conn, copy, NULL, &error));
     g_assert_no_error(error);
 }
 
@@ -522,7 +523,7 @@ static void undefine_active(Fixture *f, const char *id)
     g_assert_nonnull(profile);
     copy = nmi_profile_copy_new(profile);
     g_assert_true(nm_txn_storage_refresh(f->conn, &error));
-    g_assert_true(nmi_profile_update(f->conn, copy, NULL, nm_txn_volatile_update_flags(f->conn),
+    g_assert_true(nmi_profile_update(f->conn, copy, NULL, nmi_storage_volatile_update_flags(f->conn),
                                      NULL, &error));
     g_assert_no_error(error);
 }

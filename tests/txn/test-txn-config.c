@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The configuration file's default safety timeout (src/driver/txn-config.c). */
+/* The configuration file's default safety timeout (src/driver/txn/txn-config.c). */
 #include <glib/gstdio.h>
 
 #include "txn-nm.h"

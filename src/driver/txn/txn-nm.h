@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Transactions on NetworkManager (docs/transactions.md): the NM side of ChangeBegin, Commit
- * and Rollback, built on the driver's session (nm-private.h) and the journal (txn-journal.h).
+ * and Rollback, built on the driver's session and operations (iface-private.h) and the journal (txn-journal.h).
  *
  * Every function here expects the session's GMainContext to be the thread-default context
  * (the vtable wrappers push it), and bounds each wait by the session's timeout.
@@ -9,7 +9,7 @@
 #ifndef NMIFACE_TXN_NM_H
 #define NMIFACE_TXN_NM_H
 
-#include "nm-private.h"
+#include "iface-private.h"
 #include "txn-journal.h"
 
 G_BEGIN_DECLS
@@ -31,22 +31,10 @@ gboolean nm_txn_config_default_timeout(guint *seconds, GError **error);
 /* ---- storage policy, for define and undefine (txn-storage.c) ---------------------------- */
 
 /* Sets conn->storage for the transaction state of the host right now: IN_MEMORY /
- * IN_MEMORY_DETACHED while a journal is open, TO_DISK otherwise. Call at the start of every
- * define and undefine: the transaction is host-wide, another process may have begun one. */
+ * IN_MEMORY_DETACHED while a journal is open, TO_DISK otherwise. The vtable installs it as
+ * conn->storage.refresh, which define and undefine call first: the transaction is host-wide,
+ * another process may have begun one. */
 gboolean nm_txn_storage_refresh(NmifaceDriverConn *conn, GError **error);
-
-/* TRUE when conn->storage (as last refreshed) keeps /etc untouched. */
-gboolean nm_txn_storage_in_memory(NmifaceDriverConn *conn);
-
-/* Update2 flags that make an active profile volatile on undefine: IN_MEMORY_ONLY removes its
- * /etc file at once, which a transaction must not do, so it is IN_MEMORY_DETACHED then. */
-guint32 nm_txn_volatile_update_flags(NmifaceDriverConn *conn);
-
-/* Delete a profile as the storage policy says: outside a transaction a plain Delete (the /etc
- * file goes); inside, Update2(IN_MEMORY_DETACHED) first, so NM keeps the /etc file and
- * shadows it with a tombstone in /run until Commit. */
-gboolean nm_txn_profile_delete(NmifaceDriverConn *conn, const NmiProfileCopy *before,
-                               NmiUndoLog *log, GError **error);
 
 /* ---- the pieces (txn-capture.c, txn-checkpoint.c, txn-commit.c, txn-rollback.c) --------- */
 

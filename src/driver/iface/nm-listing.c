@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nm-private.h"
+#include "iface-private.h"
 
 #define IFF_UP_FLAG 0x1
 
@@ -200,6 +200,7 @@ NmiSnapshot *nmi_snapshot_new(NmifaceDriverConn *conn, GError **error)
         return NULL;
     g_atomic_int_inc(&snap->ref);
     conn->snapshot = snap;
+    conn->snapshot_free = nmi_snapshot_free;
     return snap;
 }
 

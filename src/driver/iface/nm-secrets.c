@@ -4,7 +4,7 @@
  * them, and reading them with GetSecrets. Used wherever a profile must be rebuilt whole: the
  * undo of a delete and a transaction's restore point.
  */
-#include "nm-private.h"
+#include "iface-private.h"
 
 /* NM answers GetSecrets with this when it stores no secret of the setting (and no secret agent
  * of the caller has one): nothing to keep, not a failure. */

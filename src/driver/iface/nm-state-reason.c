@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* NM's state reasons in words (libnm has no to-string for them); texts from NM's API docs. */
-#include "nm-private.h"
+#include "iface-private.h"
 
 static const char *const nmi_device_state_reason_words[] = {
     [NM_DEVICE_STATE_REASON_NONE] = "no reason given",

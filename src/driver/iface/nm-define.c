@@ -9,8 +9,7 @@
  * new autoconnect profile at once. The block lasts until the next activation or NM restart,
  * so start='onboot' still means "up at boot".
  */
-#include "nm-private.h"
-#include "txn-nm.h"
+#include "iface-private.h"
 
 static NmiProfileCopy *find_by_uuid(GPtrArray *profiles, const char *uuid);
 static gboolean has_uuid(GPtrArray *profiles, const char *uuid);
@@ -153,7 +152,7 @@ static gboolean apply(NmifaceDriverConn *conn, GPtrArray *current, const NmiProf
         NmiProfileCopy *p = current->pdata[i];
 
         if (!in_result(result, nm_connection_get_uuid(p->connection)) &&
-            !nm_txn_profile_delete(conn, p, log, error))
+            !nmi_storage_profile_delete(conn, p, log, error))
             return FALSE;
     }
     return TRUE;
@@ -177,7 +176,7 @@ NmifaceIfaceInfo *nmi_define_xml(NmifaceDriverConn *conn, const char *xml, guint
     if (!nmi_sync(conn, error))
         return NULL;
     /* The transaction is host-wide: another process may have begun or ended one. */
-    if (!nm_txn_storage_refresh(conn, error))
+    if (!nmi_storage_refresh(conn, error))
         return NULL;
     current = current_profiles(conn, def, &has_top, error);
     if (current == NULL)

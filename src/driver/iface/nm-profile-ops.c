@@ -7,7 +7,7 @@
  * Settings sent without secrets keep the profile's stored secrets: NM merges the existing ones
  * into an update that carries none.
  */
-#include "nm-private.h"
+#include "iface-private.h"
 
 typedef enum {
     UNDO_DELETE_ADDED,

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Keeping the mirror current. A call first makes one round trip to NM (Peer.Ping): NM's reply
- * is ordered after every signal it sent before, so once it arrives every change made before
- * the call started has been applied to the mirror, except what a signal only announces: a
- * profile's new settings (Updated) and the properties of objects the mirror starts to follow
- * (a device that became real, a new active connection's profile). Those are fetched with
+ * Keeping the mirror current. A call first makes one round trip to NM (Peer.Ping, nmi_sync in
+ * nm-session.c): NM's reply is ordered after every signal it sent before, so once it arrives
+ * every change made before the call started has been applied to the mirror, except what a
+ * signal only announces: a profile's new settings (Updated) and the properties of objects the
+ * mirror starts to follow (a device that became real, a new active connection's profile).
+ * Those are fetched with
  * GetSettings and GetAll, at most max_pending at a time (the bus refuses more than
  * max_replies_per_connection pending replies, and a refused fetch is retried), and the call
  * waits until every announced fetch has arrived.
@@ -13,7 +14,7 @@
  * was sent. So a PropertiesChanged for an interface whose GetAll is still pending is dropped
  * (the reply is newer), and one that comes after the reply is merged into it.
  */
-#include "nm-private.h"
+#include "session-private.h"
 
 #include "nm-bulk.h"
 #include "nm-settings-reply.h"
@@ -490,6 +491,66 @@ void nmi_objects_queue_fetch(NmifaceDriverConn *conn, const char *path, const ch
     pump(conn);
 }
 
+/* ---- which objects the mirror follows ------------------------------------------------- */
+
+static void queue_each(NmifaceDriverConn *conn, const char *path, const char *prop,
+                       const char *target_iface)
+{
+    g_autoptr(GPtrArray) paths = nmi_object_get_ao(conn, path, NM_DBUS_INTERFACE, prop);
+
+    for (guint i = 0; i < paths->len; i++)
+        nmi_objects_queue_fetch(conn, paths->pdata[i], target_iface);
+}
+
+/* Settings.Connections says which profiles exist: NM changes it before the profile object
+ * comes or goes, and InterfacesAdded/Removed follow. */
+static void follow_profile_list(NmifaceDriverConn *conn, const char *path)
+{
+    g_autoptr(GPtrArray) paths =
+        nmi_object_get_ao(conn, path, NM_DBUS_INTERFACE_SETTINGS, "Connections");
+    g_autoptr(GHashTable) listed = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTableIter iter;
+    NmiProfile *profile;
+
+    for (guint i = 0; i < paths->len; i++) {
+        g_hash_table_add(listed, paths->pdata[i]);
+        if (!g_hash_table_contains(conn->profiles, paths->pdata[i]))
+            nmi_profiles_queue_fetch(conn, paths->pdata[i]);
+    }
+    g_hash_table_iter_init(&iter, conn->profiles);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
+        if (!g_hash_table_contains(listed, profile->path))
+            g_hash_table_iter_remove(&iter);
+}
+
+void nmi_mirror_follow(NmifaceDriverConn *conn, const char *path, const char *iface)
+{
+    if (g_str_equal(iface, NM_DBUS_INTERFACE_SETTINGS)) {
+        follow_profile_list(conn, path);
+    } else if (g_str_equal(iface, NM_DBUS_INTERFACE)) {
+        /* Devices lists realized devices only: NM's placeholders for software profiles are
+         * no interfaces, and fetching them would cost as much as the profiles. */
+        queue_each(conn, path, "Devices", NM_DBUS_INTERFACE_DEVICE);
+        queue_each(conn, path, "ActiveConnections", NM_DBUS_INTERFACE_ACTIVE_CONNECTION);
+    } else if (g_str_equal(iface, NM_DBUS_INTERFACE_DEVICE)) {
+        guint32 type = nmi_object_get_u(conn, path, iface, "DeviceType", 0);
+
+        if (type == NM_DEVICE_TYPE_ETHERNET || type == NM_DEVICE_TYPE_VETH)
+            nmi_objects_queue_fetch(conn, path, NM_DBUS_INTERFACE_DEVICE_WIRED);
+        else if (type == NM_DEVICE_TYPE_VLAN)
+            nmi_objects_queue_fetch(conn, path, NM_DBUS_INTERFACE_DEVICE_VLAN);
+        nmi_objects_queue_fetch(conn, nmi_object_get_o(conn, path, iface, "Ip4Config"),
+                                NM_DBUS_INTERFACE_IP4_CONFIG);
+        nmi_objects_queue_fetch(conn, nmi_object_get_o(conn, path, iface, "Ip6Config"),
+                                NM_DBUS_INTERFACE_IP6_CONFIG);
+    } else if (g_str_equal(iface, NM_DBUS_INTERFACE_ACTIVE_CONNECTION)) {
+        /* Whether an active profile is volatile decides whether it defines its interface;
+         * an inactive volatile profile does not exist for long (NM deletes it at once). */
+        nmi_objects_queue_fetch(conn, nmi_object_get_o(conn, path, iface, "Connection"),
+                                NM_DBUS_INTERFACE_SETTINGS_CONNECTION);
+    }
+}
+
 static void props_done(NmifaceDriverConn *conn, NmiFetch *fetch, GVariant *reply, GError *error)
 {
     g_autofree char *key = props_key(fetch->iface, fetch->path);
@@ -827,18 +888,11 @@ gboolean nmi_profiles_require_props(NmifaceDriverConn *conn, const char *const *
     return TRUE;
 }
 
-static gboolean sync_once(NmifaceDriverConn *conn, gint64 deadline, GError **error)
+void nmi_fetches_requeue(NmifaceDriverConn *conn)
 {
-    g_autoptr(GVariant) reply = NULL;
     GHashTableIter iter;
     NmiProfile *profile;
 
-    if (!conn->loaded)
-        return nmi_session_load(conn, deadline, error);
-    reply = nmi_session_call(conn, NMI_NM_PATH, "org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
-                             deadline, "answer a ping", error);
-    if (reply == NULL)
-        return FALSE;
     /* What an earlier fetch could not read is asked for again rather than left out or old;
      * that failure (possibly reported after its call gave up) is no longer this call's. */
     g_clear_error(&conn->fetch_error);
@@ -853,26 +907,4 @@ static gboolean sync_once(NmifaceDriverConn *conn, gint64 deadline, GError **err
         nmi_fetch_free(fetch);
     }
     pump(conn);
-    return nmi_fetches_wait(conn, deadline, error);
-}
-
-gboolean nmi_sync(NmifaceDriverConn *conn, GError **error)
-{
-    gint64 deadline = nmi_session_deadline(conn);
-    g_autoptr(GError) local = NULL;
-    guint generation;
-
-    /* Whatever arrived since the last call (NM leaving, say) is applied first. */
-    while (g_main_context_iteration(conn->context, FALSE))
-        ;
-    generation = conn->generation;
-    if (sync_once(conn, deadline, &local))
-        return TRUE;
-    /* NM restarted under us and is back: rebuild the mirror once instead of failing. */
-    if (conn->generation != generation && conn->nm_owner != NULL) {
-        g_clear_error(&local);
-        return nmi_session_load(conn, deadline, error);
-    }
-    g_propagate_error(error, g_steal_pointer(&local));
-    return FALSE;
 }

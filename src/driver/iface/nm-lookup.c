@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Lookup by name and by MAC, on the same view as the listing. */
-#include "nm-private.h"
+#include "iface-private.h"
 
 NmiEntry *nmi_snapshot_require(NmiSnapshot *snap, const char *name, GError **error)
 {

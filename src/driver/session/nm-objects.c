@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The mirror of NetworkManager's exported objects and their properties. */
-#include "nm-private.h"
+#include "session-private.h"
 
 NmiObject *nmi_object_new(const char *path)
 {

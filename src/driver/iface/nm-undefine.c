@@ -7,8 +7,7 @@
  * reboot). A volatile profile defines nothing in the listing; the interface stays listed, as
  * active, through its device.
  */
-#include "nm-private.h"
-#include "txn-nm.h"
+#include "iface-private.h"
 
 static gboolean is_defining_top(NmifaceDriverConn *conn, NmiProfile *p, const char *name)
 {
@@ -55,7 +54,7 @@ gboolean nmi_undefine(NmifaceDriverConn *conn, const char *name, GError **error)
 
     if (!nmi_sync(conn, error))
         return FALSE;
-    if (!nm_txn_storage_refresh(conn, error))
+    if (!nmi_storage_refresh(conn, error))
         return FALSE;
     snap = nmi_snapshot_new(conn, error);
     if (snap == NULL)
@@ -88,9 +87,9 @@ gboolean nmi_undefine(NmifaceDriverConn *conn, const char *name, GError **error)
         gboolean ok;
 
         if (g_hash_table_contains(active, p->path))
-            ok = nmi_profile_update(conn, p, NULL, nm_txn_volatile_update_flags(conn), log, &local);
+            ok = nmi_profile_update(conn, p, NULL, nmi_storage_volatile_update_flags(conn), log, &local);
         else
-            ok = nm_txn_profile_delete(conn, p, log, &local);
+            ok = nmi_storage_profile_delete(conn, p, log, &local);
         if (!ok) {
             nmi_undo_log_fail(conn, log, g_steal_pointer(&local), "undefine", name, error);
             return FALSE;

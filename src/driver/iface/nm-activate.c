@@ -17,7 +17,7 @@
  * manual activation, or when it restarts), then Device.Disconnect takes the device down (NM
  * also blocks autoconnect on the device; ports go down with their controller).
  */
-#include "nm-private.h"
+#include "iface-private.h"
 
 typedef struct {
     char *ac;     /* active connection path */

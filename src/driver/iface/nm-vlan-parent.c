@@ -4,7 +4,7 @@
  * often do); the XML names the parent interface. Descriptions show the parent profile's
  * interface name, and a define that keeps that parent keeps the UUID.
  */
-#include "nm-private.h"
+#include "iface-private.h"
 
 /* The interface name of the profile whose UUID is @parent; NULL when @parent is no UUID. */
 static const char *parent_profile_name(NmifaceDriverConn *conn, const char *parent)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Internals of the NetworkManager driver module, shared by its files.
+ * The driver's session (src/driver/session/): the connection to NetworkManager and the mirror
+ * of its state, for the parts above it (iface/, txn/). Nothing here calls up into them.
  *
  * The session keeps its own mirror of the NetworkManager objects it needs (the manager, the
  * realized devices and their IP configurations, the active connections, and the properties of
@@ -13,14 +14,13 @@
  * change, and it fires one GetSettings per profile at once, so with hundreds of profiles some
  * can go missing silently when the bus limits pending replies.
  */
-#ifndef NMIFACE_NM_PRIVATE_H
-#define NMIFACE_NM_PRIVATE_H
+#ifndef NMIFACE_SESSION_PRIVATE_H
+#define NMIFACE_SESSION_PRIVATE_H
 
 #include <NetworkManager.h>
 #include <systemd/sd-bus.h>
 
 #include "nmiface/driver.h"
-#include "iface-nm.h"
 
 G_BEGIN_DECLS
 
@@ -63,10 +63,16 @@ typedef struct {
     gboolean stale; /* changed since the last successful fetch */
 } NmiProfile;
 
+typedef struct _NmiSnapshot NmiSnapshot;
+
 /* Where define/undefine store profiles; a transaction layer swaps these. */
 typedef struct {
     NMSettingsAddConnection2Flags add_flags;
     NMSettingsUpdate2Flags update_flags;
+    /* Sets the flags for the transaction state of the host right now; NULL: they stay as set
+     * (to disk from open). Installed by whoever knows about transactions (the vtable), so the
+     * operations below it need not. */
+    gboolean (*refresh)(NmifaceDriverConn *conn, GError **error);
 } NmiStorage;
 
 struct _NmifaceDriverConn {
@@ -93,8 +99,9 @@ struct _NmifaceDriverConn {
     GHashTable *fail_reasons; /* device path -> GUINT last NMDeviceStateReason on FAILED */
     GHashTable *ac_reasons;   /* active connection path -> GUINT last reason when it died */
 
-    guint serial;                  /* bumped by every change applied to the mirror */
-    struct _NmiSnapshot *snapshot; /* cached view, valid while its serial is the mirror's */
+    guint serial;          /* bumped by every change applied to the mirror */
+    NmiSnapshot *snapshot; /* cached view, valid while its serial is the mirror's */
+    void (*snapshot_free)(NmiSnapshot *snapshot); /* set with snapshot by its owner (iface/) */
 
     guint signal_ids[7];
     NmiStorage storage;
@@ -104,13 +111,15 @@ struct _NmifaceDriverConn {
     GHashTable *bulk_pending; /* cookie -> NmiFetch sent on bulk */
 };
 
-/* nm-session.c */
+/* nm-session.c: open/close, signals, (re)loading the mirror, per-call synchronisation. */
 NmifaceDriverConn *nmi_session_open(const char *uri, gboolean read_only, GError **error);
 void nmi_session_close(NmifaceDriverConn *conn);
-gboolean nmi_session_load(NmifaceDriverConn *conn, gint64 deadline, GError **error);
 void nmi_session_drop(NmifaceDriverConn *conn);
-gint64 nmi_session_deadline(NmifaceDriverConn *conn);
+/* Every change NM made before the call is in the mirror when this returns TRUE. */
+gboolean nmi_sync(NmifaceDriverConn *conn, GError **error);
 
+/* nm-session-call.c */
+gint64 nmi_session_deadline(NmifaceDriverConn *conn);
 /* Waits: iterate the session's context until @done returns TRUE or @deadline (monotonic
  * microseconds) passes; @what names what is awaited for the timeout message. */
 typedef gboolean (*NmiDoneFunc)(NmifaceDriverConn *conn, gpointer data);
@@ -128,9 +137,8 @@ GVariant *nmi_session_call_allowing(NmifaceDriverConn *conn, const char *path, c
                                     const GVariantType *reply_type, gint64 deadline,
                                     const char *what, const char *allowed_error, GError **error);
 void nmi_error_from_dbus(GError **error, const GError *dbus_error, const char *what);
-/* @iface of @path has just been (re)loaded or changed: fetch the objects it points to that the
- * mirror follows (devices, their IP configurations, active connections and their profiles). */
-void nmi_mirror_follow(NmifaceDriverConn *conn, const char *path, const char *iface);
+/* Sets conn->nm_owner to NM's unique name on the bus; NM's absence is VIR_ERR_NO_CONNECT. */
+gboolean nmi_session_find_owner(NmifaceDriverConn *conn, gint64 deadline, GError **error);
 
 /* nm-objects.c */
 NmiObject *nmi_object_new(const char *path);
@@ -150,8 +158,13 @@ const char *nmi_object_get_o(NmifaceDriverConn *conn, const char *path, const ch
 GPtrArray *nmi_object_get_ao(NmifaceDriverConn *conn, const char *path, const char *iface,
                              const char *prop);
 
-/* nm-sync.c */
-gboolean nmi_sync(NmifaceDriverConn *conn, GError **error);
+/* nm-sync.c: the mirror's fetches (GetSettings, GetAll), which own its fetch state. */
+/* @iface of @path has just been (re)loaded or changed: fetch the objects it points to that the
+ * mirror follows (devices, their IP configurations, active connections and their profiles). */
+void nmi_mirror_follow(NmifaceDriverConn *conn, const char *path, const char *iface);
+/* Asks again for every profile not known or stale and every GetAll that failed: after a
+ * round trip to NM, the rest of the mirror is current. */
+void nmi_fetches_requeue(NmifaceDriverConn *conn);
 void nmi_profiles_queue_fetch(NmifaceDriverConn *conn, const char *path);
 void nmi_profiles_forget(NmifaceDriverConn *conn, const char *path);
 /* Every fetch queued so far (settings and objects) has arrived. */
@@ -176,123 +189,6 @@ gboolean nmi_profile_known(const NmiProfile *profile);
 gboolean nmi_bulk_start(NmifaceDriverConn *conn, GError **error);
 void nmi_bulk_stop(NmifaceDriverConn *conn);
 
-/* nm-listing.c: one consistent view of the interfaces at the time of the call. */
-typedef struct {
-    char *name;
-    NmiProfile *profile; /* the profile that defines it (rule in nm-listing.c), or NULL */
-    char *device;        /* NM device object path, or NULL */
-    gboolean active;
-    gboolean defined; /* a saved or in-memory, non-volatile top-level profile exists */
-} NmiEntry;
-
-typedef struct _NmiSnapshot {
-    gint ref;
-    guint serial;
-    GHashTable *by_name; /* name -> NmiEntry */
-    GPtrArray *order;    /* NmiEntry*, sorted by name */
-} NmiSnapshot;
-
-/* The view of the mirror as it is now (cached until the mirror changes); callers sync first.
- * Its entries point into the mirror: use them before the next D-Bus wait, or copy. */
-NmiSnapshot *nmi_snapshot_new(NmifaceDriverConn *conn, GError **error);
-void nmi_snapshot_free(NmiSnapshot *snap);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiSnapshot, nmi_snapshot_free)
-NmifaceIfaceInfo *nmi_entry_to_info(NmifaceDriverConn *conn, const NmiEntry *entry);
-gboolean nmi_list_all(NmifaceDriverConn *conn, guint flags, GPtrArray **out, GError **error);
-gboolean nmi_device_is_real(NmifaceDriverConn *conn, const char *device);
-const char *nmi_device_by_name(NmifaceDriverConn *conn, const char *name);
-const char *nmi_device_active_connection(NmifaceDriverConn *conn, const char *device);
-gboolean nmi_device_is_active(NmifaceDriverConn *conn, const char *device);
-gboolean nmi_profile_is_volatile(NmifaceDriverConn *conn, const NmiProfile *profile);
-/* Profiles of these types (connection.type) define interfaces. */
-gboolean nmi_is_listed_type(const char *type);
-NmiProfile *nmi_choose_profile(NmifaceDriverConn *conn, GPtrArray *candidates, const char *device);
-/* The profiles of interface @entry: its top profile and every port profile below it. */
-GPtrArray *nmi_collect_ports(NmifaceDriverConn *conn, NmiProfile *top);
-
-/* nm-lookup.c */
-NmifaceIfaceInfo *nmi_lookup_by_name(NmifaceDriverConn *conn, const char *name, GError **error);
-NmifaceIfaceInfo *nmi_lookup_by_mac(NmifaceDriverConn *conn, const char *mac, GError **error);
-gboolean nmi_is_active(NmifaceDriverConn *conn, const char *name, gboolean *active, GError **error);
-NmiEntry *nmi_snapshot_require(NmiSnapshot *snap, const char *name, GError **error);
-
-/* nm-vlan-parent.c: a vlan parent named by profile UUID, as interface name in the XML. */
-void nmi_vlan_parent_show_name(NmifaceDriverConn *conn, NMConnection *connection);
-/* After a define: @result keeps @before's UUID parent when the XML kept that interface. */
-void nmi_vlan_parent_keep_uuid(NmifaceDriverConn *conn, NMConnection *result, NMConnection *before);
-
-/* nm-xml.c */
-NmiProfileSet *nmi_profile_set_for(NmifaceDriverConn *conn, NmiProfile *top);
-char *nmi_get_xml_desc(NmifaceDriverConn *conn, const char *name, guint flags, GError **error);
-
-/* nm-profile-ops.c: profile writes with an undo log so a failed step can be taken back. */
-typedef struct _NmiUndoLog NmiUndoLog;
-NmiUndoLog *nmi_undo_log_new(void);
-void nmi_undo_log_free(NmiUndoLog *log);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiUndoLog, nmi_undo_log_free)
-/* Takes back every step recorded, newest first; reports the first failure in @error. */
-gboolean nmi_undo_log_rollback(NmifaceDriverConn *conn, NmiUndoLog *log, GError **error);
-/* A write of @verb ("define") on @name failed with @failure (taken): take back the earlier
- * writes and report both, with the interface as context. */
-void nmi_undo_log_fail(NmifaceDriverConn *conn, NmiUndoLog *log, GError *failure, const char *verb,
-                       const char *name, GError **error);
-
-/* ---- stored secrets (nm-secrets.c) ---- */
-/* The names of @connection's settings that hold secrets NM stores itself (secret flags
- * neither AGENT_OWNED nor NOT_SAVED), which GetSettings leaves out; NULL when there are none. */
-GPtrArray *nmi_secret_settings(NMConnection *connection);
-/* Asks NM for the stored secrets of @settings (names) of the profile at @path and puts them
- * into @connection. One GetSecrets per setting; a setting without stored secrets is fine. */
-gboolean nmi_merge_secrets(NmifaceDriverConn *conn, const char *path, NMConnection *connection,
-                           GPtrArray *settings, GError **error);
-
-/* A profile as it was when a write began: the mirror may change under a call (its entries are
- * refetched or freed as NM's signals arrive), so writers work on copies. */
-typedef struct {
-    char *path;
-    NMConnection *connection;
-} NmiProfileCopy;
-NmiProfileCopy *nmi_profile_copy_new(NmiProfile *profile);
-/* The same for a reader: shares the mirror's NMConnection, which nothing changes in place (new
- * settings build a new one), so it must not be changed either. */
-NmiProfileCopy *nmi_profile_copy_shared(NmiProfile *profile);
-void nmi_profile_copy_free(NmiProfileCopy *copy);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiProfileCopy, nmi_profile_copy_free)
-
-char *nmi_profile_add(NmifaceDriverConn *conn, NMConnection *connection, guint32 flags,
-                      NmiUndoLog *log, GError **error);
-/* @connection NULL: keep the settings, apply @flags only. */
-gboolean nmi_profile_update(NmifaceDriverConn *conn, const NmiProfileCopy *before,
-                            NMConnection *connection, guint32 flags, NmiUndoLog *log,
-                            GError **error);
-gboolean nmi_profile_delete(NmifaceDriverConn *conn, const NmiProfileCopy *before, NmiUndoLog *log,
-                            GError **error);
-NmiProfile *nmi_profile_by_uuid(NmifaceDriverConn *conn, const char *uuid);
-
-/* nm-define.c, nm-undefine.c */
-NmifaceIfaceInfo *nmi_define_xml(NmifaceDriverConn *conn, const char *xml, guint flags,
-                                 GError **error);
-gboolean nmi_undefine(NmifaceDriverConn *conn, const char *name, GError **error);
-
-/* nm-activate.c */
-gboolean nmi_create(NmifaceDriverConn *conn, const char *name, guint flags, GError **error);
-typedef enum {
-    NMI_ACT_PENDING,
-    NMI_ACT_DONE, /* activated, or up and NM only waits for carrier or (controllers) ports */
-    NMI_ACT_FAILED,
-} NmiActOutcome;
-/* How the activation @ac stands; *@device is set once NM names its device. */
-NmiActOutcome nmi_activation_outcome(NmifaceDriverConn *conn, const char *ac, char **device);
-gboolean nmi_destroy(NmifaceDriverConn *conn, const char *name, guint flags, GError **error);
-
-/* nm-driver.c */
-const NmifaceDriver *nmi_nm_driver(void);
-
-/* nm-state-reason.c */
-const char *nmi_device_state_reason_to_string(guint32 reason);
-const char *nmi_active_state_reason_to_string(guint32 reason);
-const char *nmi_device_state_to_string(guint32 state);
-
 G_END_DECLS
 
-#endif /* NMIFACE_NM_PRIVATE_H */
+#endif /* NMIFACE_SESSION_PRIVATE_H */

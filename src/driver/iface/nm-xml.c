@@ -3,7 +3,7 @@
  * GetXMLDesc: the inactive form from the profiles, the live form from the device (addresses
  * from its IP configs, link state, speed, MAC, MTU, actual ports) over the profiles.
  */
-#include "nm-private.h"
+#include "iface-private.h"
 
 NmiProfileSet *nmi_profile_set_for(NmifaceDriverConn *conn, NmiProfile *top)
 {

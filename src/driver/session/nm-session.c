@@ -6,228 +6,12 @@
  */
 #include <stdlib.h>
 
-#include "nm-private.h"
+#include "session-private.h"
 
 #define DBUS_IFACE_PROPERTIES "org.freedesktop.DBus.Properties"
 #define DBUS_IFACE_OM         "org.freedesktop.DBus.ObjectManager"
 
-gint64 nmi_session_deadline(NmifaceDriverConn *conn)
-{
-    return g_get_monotonic_time() + (gint64)conn->timeout_ms * G_TIME_SPAN_MILLISECOND;
-}
-
-/* ---- waiting ---------------------------------------------------------------------------- */
-
-static gboolean deadline_reached_cb(gpointer data)
-{
-    *(gboolean *)data = TRUE;
-    return G_SOURCE_REMOVE;
-}
-
-gboolean nmi_session_wait(NmifaceDriverConn *conn, NmiDoneFunc done, gpointer data, gint64 deadline,
-                          const char *what, GError **error)
-{
-    guint generation = conn->generation;
-    gboolean expired = FALSE;
-    GSource *timer = NULL;
-    gboolean ok = TRUE;
-
-    while (!done(conn, data)) {
-        gint64 now = g_get_monotonic_time();
-
-        if (conn->generation != generation) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
-                        "NetworkManager left the system bus while waiting for it to %s", what);
-            ok = FALSE;
-            break;
-        }
-        if (expired || now >= deadline) {
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_TIMEOUT,
-                        "timed out after %u ms waiting for NetworkManager to %s", conn->timeout_ms,
-                        what);
-            ok = FALSE;
-            break;
-        }
-        if (timer == NULL) {
-            timer = g_timeout_source_new((guint)((deadline - now + 999) / 1000));
-            g_source_set_callback(timer, deadline_reached_cb, &expired, NULL);
-            g_source_attach(timer, conn->context);
-        }
-        g_main_context_iteration(conn->context, TRUE);
-    }
-    if (timer != NULL) {
-        g_source_destroy(timer);
-        g_source_unref(timer);
-    }
-    return ok;
-}
-
-/* ---- method calls ----------------------------------------------------------------------- */
-
-void nmi_error_from_dbus(GError **error, const GError *dbus_error, const char *what)
-{
-    g_autofree char *remote = g_dbus_error_get_remote_error(dbus_error);
-    g_autoptr(GError) copy = g_error_copy(dbus_error);
-    int code = VIR_ERR_OPERATION_FAILED;
-
-    g_dbus_error_strip_remote_error(copy);
-    if (g_error_matches(dbus_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_TIMEOUT,
-                    "timed out waiting for NetworkManager to %s", what);
-        return;
-    }
-    if (g_error_matches(dbus_error, G_IO_ERROR, G_IO_ERROR_CLOSED) ||
-        g_strcmp0(remote, "org.freedesktop.DBus.Error.ServiceUnknown") == 0 ||
-        g_strcmp0(remote, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0 ||
-        g_strcmp0(remote, "org.freedesktop.DBus.Error.NoReply") == 0 ||
-        g_strcmp0(remote, "org.freedesktop.DBus.Error.Disconnected") == 0) {
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
-                    "NetworkManager is not running, cannot %s: %s", what, copy->message);
-        return;
-    }
-    if (remote != NULL && g_str_has_suffix(remote, ".PermissionDenied"))
-        code = VIR_ERR_OPERATION_DENIED;
-    else if (g_strcmp0(remote, "org.freedesktop.DBus.Error.AccessDenied") == 0 ||
-             g_strcmp0(remote, "org.freedesktop.DBus.Error.AuthFailed") == 0 ||
-             g_strcmp0(remote, "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired") == 0)
-        code = VIR_ERR_AUTH_FAILED;
-    g_set_error(error, NMIFACE_ERROR, code, "failed to %s: %s", what, copy->message);
-}
-
-typedef struct {
-    gboolean done;
-    gboolean abandoned;
-    GVariant *reply;
-    GError *error;
-} CallState;
-
-static void call_state_free(CallState *st)
-{
-    g_clear_pointer(&st->reply, g_variant_unref);
-    g_clear_error(&st->error);
-    g_free(st);
-}
-
-static void call_done_cb(GObject *source, GAsyncResult *res, gpointer data)
-{
-    CallState *st = data;
-
-    st->reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &st->error);
-    st->done = TRUE;
-    if (st->abandoned)
-        call_state_free(st);
-}
-
-static gboolean call_is_done(NmifaceDriverConn *conn, gpointer data)
-{
-    return ((CallState *)data)->done;
-}
-
-GVariant *nmi_session_call_allowing(NmifaceDriverConn *conn, const char *path, const char *iface,
-                                    const char *method, GVariant *params,
-                                    const GVariantType *reply_type, gint64 deadline,
-                                    const char *what, const char *allowed_error, GError **error)
-{
-    CallState *st = g_new0(CallState, 1);
-    gint64 remaining_ms = (deadline - g_get_monotonic_time()) / 1000;
-    g_autofree char *remote = NULL;
-    GVariant *reply;
-
-    if (conn->nm_owner == NULL) {
-        if (params != NULL)
-            g_variant_unref(g_variant_ref_sink(params));
-        g_free(st);
-        g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
-                    "NetworkManager is not running, cannot %s", what);
-        return NULL;
-    }
-    g_dbus_connection_call(conn->bus, NMI_NM_BUS_NAME, path, iface, method, params, reply_type,
-                           G_DBUS_CALL_FLAGS_NO_AUTO_START, (int)CLAMP(remaining_ms, 1, G_MAXINT),
-                           NULL, call_done_cb, st);
-    if (!nmi_session_wait(conn, call_is_done, st, deadline, what, error)) {
-        /* The reply still comes (or GDBus times the call out); free the state then. */
-        st->abandoned = TRUE;
-        return NULL;
-    }
-    if (st->error != NULL) {
-        remote = g_dbus_error_get_remote_error(st->error);
-        if (allowed_error == NULL || g_strcmp0(remote, allowed_error) != 0)
-            nmi_error_from_dbus(error, st->error, what);
-        call_state_free(st);
-        return NULL;
-    }
-    reply = g_steal_pointer(&st->reply);
-    call_state_free(st);
-    return reply;
-}
-
-GVariant *nmi_session_call(NmifaceDriverConn *conn, const char *path, const char *iface,
-                           const char *method, GVariant *params, const GVariantType *reply_type,
-                           gint64 deadline, const char *what, GError **error)
-{
-    return nmi_session_call_allowing(conn, path, iface, method, params, reply_type, deadline, what,
-                                     NULL, error);
-}
-
 /* ---- the mirror ------------------------------------------------------------------------- */
-
-static void queue_each(NmifaceDriverConn *conn, const char *path, const char *prop,
-                       const char *target_iface)
-{
-    g_autoptr(GPtrArray) paths = nmi_object_get_ao(conn, path, NM_DBUS_INTERFACE, prop);
-
-    for (guint i = 0; i < paths->len; i++)
-        nmi_objects_queue_fetch(conn, paths->pdata[i], target_iface);
-}
-
-/* Settings.Connections says which profiles exist: NM changes it before the profile object
- * comes or goes, and InterfacesAdded/Removed follow. */
-static void follow_profile_list(NmifaceDriverConn *conn, const char *path)
-{
-    g_autoptr(GPtrArray) paths =
-        nmi_object_get_ao(conn, path, NM_DBUS_INTERFACE_SETTINGS, "Connections");
-    g_autoptr(GHashTable) listed = g_hash_table_new(g_str_hash, g_str_equal);
-    GHashTableIter iter;
-    NmiProfile *profile;
-
-    for (guint i = 0; i < paths->len; i++) {
-        g_hash_table_add(listed, paths->pdata[i]);
-        if (!g_hash_table_contains(conn->profiles, paths->pdata[i]))
-            nmi_profiles_queue_fetch(conn, paths->pdata[i]);
-    }
-    g_hash_table_iter_init(&iter, conn->profiles);
-    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
-        if (!g_hash_table_contains(listed, profile->path))
-            g_hash_table_iter_remove(&iter);
-}
-
-void nmi_mirror_follow(NmifaceDriverConn *conn, const char *path, const char *iface)
-{
-    if (g_str_equal(iface, NM_DBUS_INTERFACE_SETTINGS)) {
-        follow_profile_list(conn, path);
-    } else if (g_str_equal(iface, NM_DBUS_INTERFACE)) {
-        /* Devices lists realized devices only: NM's placeholders for software profiles are
-         * no interfaces, and fetching them would cost as much as the profiles. */
-        queue_each(conn, path, "Devices", NM_DBUS_INTERFACE_DEVICE);
-        queue_each(conn, path, "ActiveConnections", NM_DBUS_INTERFACE_ACTIVE_CONNECTION);
-    } else if (g_str_equal(iface, NM_DBUS_INTERFACE_DEVICE)) {
-        guint32 type = nmi_object_get_u(conn, path, iface, "DeviceType", 0);
-
-        if (type == NM_DEVICE_TYPE_ETHERNET || type == NM_DEVICE_TYPE_VETH)
-            nmi_objects_queue_fetch(conn, path, NM_DBUS_INTERFACE_DEVICE_WIRED);
-        else if (type == NM_DEVICE_TYPE_VLAN)
-            nmi_objects_queue_fetch(conn, path, NM_DBUS_INTERFACE_DEVICE_VLAN);
-        nmi_objects_queue_fetch(conn, nmi_object_get_o(conn, path, iface, "Ip4Config"),
-                                NM_DBUS_INTERFACE_IP4_CONFIG);
-        nmi_objects_queue_fetch(conn, nmi_object_get_o(conn, path, iface, "Ip6Config"),
-                                NM_DBUS_INTERFACE_IP6_CONFIG);
-    } else if (g_str_equal(iface, NM_DBUS_INTERFACE_ACTIVE_CONNECTION)) {
-        /* Whether an active profile is volatile decides whether it defines its interface;
-         * an inactive volatile profile does not exist for long (NM deletes it at once). */
-        nmi_objects_queue_fetch(conn, nmi_object_get_o(conn, path, iface, "Connection"),
-                                NM_DBUS_INTERFACE_SETTINGS_CONNECTION);
-    }
-}
 
 static void add_object(NmifaceDriverConn *conn, const char *path, GVariant *ifaces)
 {
@@ -397,44 +181,13 @@ void nmi_session_drop(NmifaceDriverConn *conn)
     /* Fetches in flight see the generation change and drop their replies. */
 }
 
-static gboolean find_owner(NmifaceDriverConn *conn, gint64 deadline, GError **error)
-{
-    CallState *st = g_new0(CallState, 1);
-
-    /* Asked of the bus itself: NM's absence is an answer here, not an error. */
-    g_dbus_connection_call(conn->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                           "org.freedesktop.DBus", "GetNameOwner",
-                           g_variant_new("(s)", NMI_NM_BUS_NAME), G_VARIANT_TYPE("(s)"),
-                           G_DBUS_CALL_FLAGS_NONE, conn->timeout_ms, NULL, call_done_cb, st);
-    if (!nmi_session_wait(conn, call_is_done, st, deadline, "be found on the system bus", error)) {
-        st->abandoned = TRUE;
-        return FALSE;
-    }
-    if (st->error != NULL) {
-        g_autofree char *remote = g_dbus_error_get_remote_error(st->error);
-
-        if (g_strcmp0(remote, "org.freedesktop.DBus.Error.NameHasNoOwner") == 0)
-            g_set_error(error, NMIFACE_ERROR, VIR_ERR_NO_CONNECT,
-                        "NetworkManager is not running (no owner of %s on the system bus)",
-                        NMI_NM_BUS_NAME);
-        else
-            nmi_error_from_dbus(error, st->error, "look up NetworkManager on the system bus");
-        call_state_free(st);
-        return FALSE;
-    }
-    g_free(conn->nm_owner);
-    g_variant_get(st->reply, "(s)", &conn->nm_owner);
-    call_state_free(st);
-    return TRUE;
-}
-
 /* (Re)build the mirror: the manager (and through it the devices and active connections it
  * lists) and the settings (and through them every profile's settings). */
-gboolean nmi_session_load(NmifaceDriverConn *conn, gint64 deadline, GError **error)
+static gboolean session_load(NmifaceDriverConn *conn, gint64 deadline, GError **error)
 {
     gboolean ok;
 
-    if (conn->nm_owner == NULL && !find_owner(conn, deadline, error))
+    if (conn->nm_owner == NULL && !nmi_session_find_owner(conn, deadline, error))
         return FALSE;
     /* Replies to an earlier, failed load may still come: NM sent them before it answers this
      * load's calls, so they are older than those answers and merge as any other update. */
@@ -461,6 +214,43 @@ gboolean nmi_session_load(NmifaceDriverConn *conn, gint64 deadline, GError **err
     conn->loaded = TRUE;
     conn->serial++;
     return TRUE;
+}
+
+/* ---- per-call synchronisation --------------------------------------------------------- */
+
+static gboolean sync_once(NmifaceDriverConn *conn, gint64 deadline, GError **error)
+{
+    g_autoptr(GVariant) reply = NULL;
+
+    if (!conn->loaded)
+        return session_load(conn, deadline, error);
+    reply = nmi_session_call(conn, NMI_NM_PATH, "org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
+                             deadline, "answer a ping", error);
+    if (reply == NULL)
+        return FALSE;
+    nmi_fetches_requeue(conn);
+    return nmi_fetches_wait(conn, deadline, error);
+}
+
+gboolean nmi_sync(NmifaceDriverConn *conn, GError **error)
+{
+    gint64 deadline = nmi_session_deadline(conn);
+    g_autoptr(GError) local = NULL;
+    guint generation;
+
+    /* Whatever arrived since the last call (NM leaving, say) is applied first. */
+    while (g_main_context_iteration(conn->context, FALSE))
+        ;
+    generation = conn->generation;
+    if (sync_once(conn, deadline, &local))
+        return TRUE;
+    /* NM restarted under us and is back: rebuild the mirror once instead of failing. */
+    if (conn->generation != generation && conn->nm_owner != NULL) {
+        g_clear_error(&local);
+        return session_load(conn, deadline, error);
+    }
+    g_propagate_error(error, g_steal_pointer(&local));
+    return FALSE;
 }
 
 /* ---- open and close --------------------------------------------------------------------- */
@@ -629,7 +419,7 @@ NmifaceDriverConn *nmi_session_open(const char *uri, gboolean read_only, GError 
     ok = connect_bus(conn, deadline, error);
     if (ok) {
         subscribe_signals(conn);
-        ok = nmi_session_load(conn, deadline, error);
+        ok = session_load(conn, deadline, error);
     }
     g_main_context_pop_thread_default(conn->context);
     if (!ok) {
@@ -664,7 +454,8 @@ void nmi_session_close(NmifaceDriverConn *conn)
         g_clear_object(&conn->bus);
     }
     g_main_context_pop_thread_default(conn->context);
-    g_clear_pointer(&conn->snapshot, nmi_snapshot_free);
+    if (conn->snapshot != NULL)
+        conn->snapshot_free(g_steal_pointer(&conn->snapshot));
     g_free(conn->nm_owner);
     g_clear_error(&conn->fetch_error);
     g_queue_clear_full(&conn->fetch_queue, nmi_fetch_free);

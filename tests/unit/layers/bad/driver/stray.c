@@ -1,0 +1,4 @@
+int nmi_stray(void)
+{
+    return 0;
+}

@@ -1,0 +1,5 @@
+int nmi_two(void);
+int nmi_one(void)
+{
+    return nmi_two();
+}

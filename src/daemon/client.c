@@ -29,7 +29,7 @@ typedef struct {
 
 struct _NmiClient {
     gint refs;
-    NmiServer *server;
+    const NmiClientOwner *owner;
     int fd;
     guint id;
 
@@ -220,7 +220,7 @@ void nmi_client_run_calls(NmiClient *client)
 
             reply = nmi_dispatch_call(&client->state, &call->hdr, bytes + NMI_PACKET_MIN_LEN,
                                       len - NMI_PACKET_MIN_LEN);
-            if (nmi_server_verbose(client->server)) {
+            if (client->owner->verbose) {
                 const NmiProcedure *proc = nmi_procedure_find(call->hdr.proc);
 
                 g_printerr("client %u: call %u %s, %" G_GINT64_FORMAT " us\n", client->id,
@@ -229,7 +229,7 @@ void nmi_client_run_calls(NmiClient *client)
             }
         }
         call_free(call);
-        nmi_server_call_done(client->server);
+        client->owner->call_done(client->owner->owner);
 
         /* The reply goes out from here when the socket takes it whole, saving a wake-up of
          * the main loop per call; the main loop is needed for the rest, for a failed socket
@@ -240,9 +240,8 @@ void nmi_client_run_calls(NmiClient *client)
                     (!client->reading && !client->closed);
         g_mutex_unlock(&client->lock);
         if (need_main)
-            g_main_context_invoke_full(nmi_server_context(client->server), G_PRIORITY_DEFAULT,
-                                       flush_in_main, nmi_client_ref(client),
-                                       (GDestroyNotify)nmi_client_unref);
+            g_main_context_invoke_full(client->owner->context, G_PRIORITY_DEFAULT, flush_in_main,
+                                       nmi_client_ref(client), (GDestroyNotify)nmi_client_unref);
     }
 }
 
@@ -288,14 +287,14 @@ static gboolean handle_packet(NmiClient *client, guint8 *packet, guint32 len)
 
         call->hdr = hdr;
         call->packet = g_bytes_new_take(packet, len);
-        nmi_server_call_started(client->server);
+        client->owner->call_started(client->owner->owner);
         g_mutex_lock(&client->lock);
         g_queue_push_tail(&client->calls, call);
         start = !client->busy;
         client->busy = TRUE;
         g_mutex_unlock(&client->lock);
         if (start)
-            nmi_server_push_call(client->server, nmi_client_ref(client));
+            client->owner->push_call(client->owner->owner, nmi_client_ref(client));
         return TRUE;
     }
 
@@ -388,7 +387,8 @@ static GSourceFuncs client_source_funcs = {
     .dispatch = client_source_dispatch,
 };
 
-NmiClient *nmi_client_new(NmiServer *server, int fd, gboolean readonly, guint id, GError **error)
+NmiClient *nmi_client_new(const NmiClientOwner *owner, NmiServer *server, int fd, gboolean readonly,
+                          guint id, GError **error)
 {
     NmiClient *client = g_new0(NmiClient, 1);
 
@@ -397,7 +397,7 @@ NmiClient *nmi_client_new(NmiServer *server, int fd, gboolean readonly, guint id
         return NULL;
     }
     client->refs = 1;
-    client->server = server;
+    client->owner = owner;
     client->fd = fd;
     client->id = id;
     g_mutex_init(&client->lock);
@@ -412,7 +412,7 @@ NmiClient *nmi_client_new(NmiServer *server, int fd, gboolean readonly, guint id
     client->source->client = client;
     client->source->tag = g_source_add_unix_fd(&client->source->parent, fd, G_IO_IN);
     client->reading = TRUE;
-    g_source_attach(&client->source->parent, nmi_server_context(server));
+    g_source_attach(&client->source->parent, owner->context);
     return client;
 }
 
@@ -427,7 +427,7 @@ void nmi_client_close(NmiClient *client)
     g_mutex_lock(&client->lock);
     client->closed = TRUE;
     for (guint i = 0; i < client->calls.length; i++)
-        nmi_server_call_done(client->server);
+        client->owner->call_done(client->owner->owner);
     g_queue_clear_full(&client->calls, (GDestroyNotify)call_free);
     g_queue_clear_full(&client->out, (GDestroyNotify)g_bytes_unref);
     client->out_bytes = 0;
@@ -435,7 +435,7 @@ void nmi_client_close(NmiClient *client)
     close(client->fd);
     client->fd = -1;
     g_mutex_unlock(&client->lock);
-    if (nmi_server_verbose(client->server))
+    if (client->owner->verbose)
         g_printerr("client %u: disconnected\n", client->id);
-    nmi_server_client_gone(client->server, client);
+    client->owner->gone(client->owner->owner, client);
 }

@@ -45,12 +45,6 @@ void nmi_server_free(NmiServer *server);
 const char *nmi_server_uri(NmiServer *server);
 virConnectPtr nmi_server_open_connection(NmiServer *server, gboolean readonly);
 void nmi_server_close_connection(NmiServer *server, virConnectPtr conn, gboolean readonly);
-gboolean nmi_server_verbose(NmiServer *server);
-void nmi_server_client_gone(NmiServer *server, NmiClient *client);
-void nmi_server_push_call(NmiServer *server, NmiClient *client);
-void nmi_server_call_started(NmiServer *server);
-void nmi_server_call_done(NmiServer *server);
-GMainContext *nmi_server_context(NmiServer *server);
 
 /* listen.c */
 GPtrArray *nmi_listen_sockets(const char *socket_dir, GError **error);
@@ -65,7 +59,21 @@ typedef struct {
 void nmi_listener_free(NmiListener *listener);
 
 /* client.c */
-NmiClient *nmi_client_new(NmiServer *server, int fd, gboolean readonly, guint id, GError **error);
+/* What a client needs of whoever accepted it (server.c fills it in): the client calls these
+ * hooks and never the server itself. */
+typedef struct {
+    GMainContext *context; /* where the client's socket is watched */
+    gboolean verbose;
+    gpointer owner;
+    /* Runs the client's queued calls on a worker (takes the reference passed). */
+    void (*push_call)(gpointer owner, NmiClient *client);
+    void (*call_started)(gpointer owner);
+    void (*call_done)(gpointer owner);
+    void (*gone)(gpointer owner, NmiClient *client);
+} NmiClientOwner;
+
+NmiClient *nmi_client_new(const NmiClientOwner *owner, NmiServer *server, int fd, gboolean readonly,
+                          guint id, GError **error);
 NmiClient *nmi_client_ref(NmiClient *client);
 void nmi_client_unref(NmiClient *client);
 void nmi_client_close(NmiClient *client);

@@ -15,6 +15,18 @@
 /* The URI a libvirt client means when it talks to an interface daemon. */
 #define NMI_INTERFACE_URI "interface:///system"
 
+/* A client's state back to before CONNECT_OPEN: at CONNECT_CLOSE and when the client goes. */
+void nmi_client_state_clear(NmiClientState *state)
+{
+    g_hash_table_remove_all(state->ifaces);
+    g_clear_pointer(&state->opened_name, g_free);
+    /* A transaction this connection began stays open, as with netcf: closing never rolls back. */
+    if (state->conn != NULL) {
+        nmi_server_close_connection(state->server, state->conn, state->conn_readonly);
+        state->conn = NULL;
+    }
+}
+
 static unsigned long long version_number(void)
 {
     unsigned major = 0, minor = 0, micro = 0;

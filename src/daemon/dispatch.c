@@ -20,17 +20,6 @@ const NmiProcedure *nmi_procedure_find(int proc)
     return NULL;
 }
 
-void nmi_client_state_clear(NmiClientState *state)
-{
-    g_hash_table_remove_all(state->ifaces);
-    g_clear_pointer(&state->opened_name, g_free);
-    /* A transaction this connection began stays open, as with netcf: closing never rolls back. */
-    if (state->conn != NULL) {
-        nmi_server_close_connection(state->server, state->conn, state->conn_readonly);
-        state->conn = NULL;
-    }
-}
-
 static GBytes *error_reply(const vir_net_message_header *hdr, NmiRpcError *err)
 {
     GBytes *reply = nmi_packet_encode_error(hdr, err);

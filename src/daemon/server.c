@@ -40,6 +40,7 @@ struct _NmiServer {
     GPtrArray *spare[2]; /* virConnectPtr, [read-only] */
     gint64 idle_since;
     guint next_client_id;
+    NmiClientOwner client_owner; /* the hooks our clients call */
 };
 
 const char *nmi_server_uri(NmiServer *server)
@@ -47,23 +48,17 @@ const char *nmi_server_uri(NmiServer *server)
     return server != NULL ? server->uri : NULL;
 }
 
-gboolean nmi_server_verbose(NmiServer *server)
+static void call_started(gpointer owner)
 {
-    return server->verbose;
-}
+    NmiServer *server = owner;
 
-GMainContext *nmi_server_context(NmiServer *server)
-{
-    return server->context;
-}
-
-void nmi_server_call_started(NmiServer *server)
-{
     g_atomic_int_inc(&server->calls_in_flight);
 }
 
-void nmi_server_call_done(NmiServer *server)
+static void call_done(gpointer owner)
 {
+    NmiServer *server = owner;
+
     g_atomic_int_add(&server->calls_in_flight, -1);
 }
 
@@ -152,8 +147,10 @@ static gboolean accept_resume(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-void nmi_server_client_gone(NmiServer *server, NmiClient *client)
+static void client_gone(gpointer owner, NmiClient *client)
 {
+    NmiServer *server = owner;
+
     g_hash_table_remove(server->clients, client);
     if (server->accept_retry == 0 && g_hash_table_size(server->clients) < NMI_SERVER_MAX_CLIENTS)
         accept_start(server);
@@ -167,8 +164,10 @@ static void run_client_calls(gpointer data, gpointer user_data)
     nmi_client_unref(client);
 }
 
-void nmi_server_push_call(NmiServer *server, NmiClient *client)
+static void push_call(gpointer owner, NmiClient *client)
 {
+    NmiServer *server = owner;
+
     g_thread_pool_push(server->pool, client, NULL);
 }
 
@@ -219,7 +218,8 @@ static gboolean accept_clients(gint fd, GIOCondition condition, gpointer data)
             close(cfd);
             continue;
         }
-        client = nmi_client_new(server, cfd, ctx->listener->readonly, id, &error);
+        client =
+            nmi_client_new(&server->client_owner, server, cfd, ctx->listener->readonly, id, &error);
         if (client == NULL) {
             g_printerr("client %u: %s\n", id, error->message);
             close(cfd);
@@ -280,6 +280,15 @@ NmiServer *nmi_server_new(const NmiServerOptions *options, GError **error)
     server->verbose = options->verbose;
     server->context = g_main_context_ref(g_main_context_default());
     server->loop = g_main_loop_new(server->context, FALSE);
+    server->client_owner = (NmiClientOwner){
+        .context = server->context,
+        .verbose = server->verbose,
+        .owner = server,
+        .push_call = push_call,
+        .call_started = call_started,
+        .call_done = call_done,
+        .gone = client_gone,
+    };
     server->listeners = g_steal_pointer(&listeners);
     server->listen_sources = g_ptr_array_new_with_free_func((GDestroyNotify)g_source_unref);
     server->clients = g_hash_table_new_full(g_direct_hash, g_direct_equal,

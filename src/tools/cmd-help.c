@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Global usage, "help", "help COMMAND|GROUP" and "COMMAND --help", laid out as virsh's. */
+/* Global usage, a command's and a group's help text, laid out as virsh's (the "help" command,
+ * which walks the table, is in commands.c). */
 #include <stdio.h>
 
 #include "shell.h"
 
-void nmi_usage(void)
+void nmi_usage(const NmiCmdGroup *groups)
 {
     fputs("\n"
           "nmiface [options]... <command> [args...]\n"
@@ -18,7 +19,7 @@ void nmi_usage(void)
           "  commands (non interactive mode):\n\n",
           stdout);
 
-    for (const NmiCmdGroup *group = nmi_cmd_groups; group->name != NULL; group++) {
+    for (const NmiCmdGroup *group = groups; group->name != NULL; group++) {
         fprintf(stdout, " %s (help keyword '%s')\n", group->name, group->keyword);
         for (const NmiCmdDef *const *def = group->commands; *def != NULL; def++)
             fprintf(stdout, "    %-30s %s\n", (*def)->name, (*def)->help);
@@ -94,63 +95,9 @@ void nmi_cmd_help(const NmiCmdDef *def)
     fflush(stdout);
 }
 
-static const NmiCmdGroup *lookup_group(const char *name)
-{
-    for (const NmiCmdGroup *group = nmi_cmd_groups; group->name != NULL; group++) {
-        if (g_str_equal(group->name, name) || g_str_equal(group->keyword, name))
-            return group;
-    }
-    return NULL;
-}
-
-static void print_group(const NmiCmdGroup *group)
+void nmi_cmd_group_help(const NmiCmdGroup *group)
 {
     nmi_print(" %s (help keyword '%s'):\n", group->name, group->keyword);
     for (const NmiCmdDef *const *def = group->commands; *def != NULL; def++)
         nmi_print("    %-30s %s\n", (*def)->name, (*def)->help);
 }
-
-gboolean nmi_cmd_help_handler(NmiShell *shell, const NmiCmd *cmd)
-{
-    const char *name = cmd->present[0] ? cmd->values[0] : NULL;
-    const NmiCmdDef *def;
-    const NmiCmdGroup *group;
-
-    if (name == NULL || name[0] == '\0') {
-        nmi_print("%s", "Grouped commands:\n\n");
-        for (group = nmi_cmd_groups; group->name != NULL; group++) {
-            print_group(group);
-            nmi_print("\n");
-        }
-        return TRUE;
-    }
-
-    if ((def = nmi_cmd_lookup(name)) != NULL) {
-        nmi_cmd_help(def);
-        return TRUE;
-    }
-    if ((group = lookup_group(name)) != NULL) {
-        print_group(group);
-        return TRUE;
-    }
-    nmi_error("command or command group '%s' doesn't exist", name);
-    return FALSE;
-}
-
-static const NmiOptDef help_opts[] = {
-    {.name = "command",
-     .type = NMI_OPT_STRING,
-     .positional = TRUE,
-     .help = "Prints global help, command specific help, or help for a group of related "
-             "commands"},
-    {.name = NULL},
-};
-
-const NmiCmdDef nmi_cmd_def_help = {
-    .name = "help",
-    .help = "print help",
-    .desc = "Prints global help, command specific help, or help for a\n"
-            "    group of related commands",
-    .opts = help_opts,
-    .handler = nmi_cmd_help_handler,
-};

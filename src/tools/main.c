@@ -53,7 +53,7 @@ static int parse_global_options(NmiShell *shell, int argc, char **argv, int *exi
             shell->uri = optarg;
             break;
         case 'h':
-            nmi_usage();
+            nmi_usage(nmi_cmd_groups);
             *exit_code = EXIT_SUCCESS;
             return -1;
         case 'q':
@@ -79,7 +79,7 @@ static int parse_global_options(NmiShell *shell, int argc, char **argv, int *exi
 
     if (optind >= argc) {
         /* virsh would start its interactive shell here; nmiface has none. */
-        nmi_usage();
+        nmi_usage(nmi_cmd_groups);
         *exit_code = EXIT_FAILURE;
         return -1;
     }

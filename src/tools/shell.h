@@ -65,6 +65,8 @@ struct _NmiCmd {
 /* commands.c */
 extern const NmiCmdGroup nmi_cmd_groups[];
 const NmiCmdDef *nmi_cmd_lookup(const char *name);
+gboolean nmi_cmd_help_handler(NmiShell *shell, const NmiCmd *cmd);
+extern const NmiCmdDef nmi_cmd_def_help;
 
 /* cmd-parse.c */
 NmiCmd *nmi_cmd_parse(int argc, char **argv);
@@ -75,10 +77,9 @@ int nmi_cmd_opt_string(const NmiCmd *cmd, const char *name, const char **value);
 int nmi_cmd_opt_uint(const NmiCmd *cmd, const char *name, unsigned int *value);
 
 /* cmd-help.c */
-void nmi_usage(void);
+void nmi_usage(const NmiCmdGroup *groups);
 void nmi_cmd_help(const NmiCmdDef *def);
-gboolean nmi_cmd_help_handler(NmiShell *shell, const NmiCmd *cmd);
-extern const NmiCmdDef nmi_cmd_def_help;
+void nmi_cmd_group_help(const NmiCmdGroup *group);
 
 /* output.c */
 void nmi_error(const char *format, ...) G_GNUC_PRINTF(1, 2);

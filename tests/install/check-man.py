@@ -7,7 +7,9 @@ option of `nmiface --help`; the pages together name every environment variable t
 read (but the test hooks listed below); nmiface.conf(5) names every key the driver reads; and
 each built page renders without a groff warning. As TAP.
 
-    check-man.py NMIFACE MAN_SOURCE_DIR SRC_DIR [BUILT_PAGE...]
+    check-man.py NMIFACE[:NMIFACE_INTERFACED] MAN_SOURCE_DIR SRC_DIR [BUILT_PAGE...]
+
+With the daemon built, nmiface-interfaced(8) names every option of its --help too.
 """
 
 import os
@@ -48,7 +50,8 @@ def command_entries(page):
 
 
 def main():
-    cli, man_dir, src_dir, built = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+    programs, man_dir, src_dir, built = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+    cli, _, daemon = programs.partition(":")
     tap = Tap()
     pages = {}
     for name in sorted(os.listdir(man_dir)):
@@ -75,6 +78,18 @@ def main():
     # Global options: "-c | --connect=URI".
     for short, long in re.findall(r"^    (-[a-z]) \| (--[a-z]+)", run(cli, "--help"), re.M):
         tap.check(f"*{short}*, *{long}*" in nmiface_page, f"nmiface(1) documents {short}, {long}")
+
+    # The daemon's options (GOption's --help: "  -c, --connect=URI  text", "  --timeout=N ...").
+    if daemon:
+        daemon_page = pages["nmiface-interfaced.8"]
+        usage = run(daemon, "--help")
+        options = re.findall(r"^  (?:(-\w), )?(--[a-z-]+)", usage, re.M)
+        tap.check(len(options) >= 5, f"nmiface-interfaced --help lists options ({len(options)})")
+        for short, long in options:
+            want = f"*{short}*, *{long}*" if short else f"*{long}*"
+            if long == "--help-all":
+                continue  # GOption's, listed only when it has option groups
+            tap.check(want in daemon_page, f"nmiface-interfaced(8) documents {want}")
 
     # Environment variables the sources read.
     read = set()

@@ -67,14 +67,21 @@ check_installed() {
     local prefix=$1 got err
     got=$("$prefix/usr/bin/nmiface" --version 2>&1) || true
     [ "$got" = "${version%%-*}" ] || problem "$prefix/usr/bin/nmiface --version says '$got'"
-    "$prefix/usr/bin/nmiface" help iface-list | grep -q 'SYNOPSIS' ||
-        problem "$prefix/usr/bin/nmiface help iface-list"
+    got=$("$prefix/usr/bin/nmiface" help iface-list 2>&1) || true
+    [[ $got == *SYNOPSIS* ]] || problem "$prefix/usr/bin/nmiface help iface-list: $got"
     # The packaged driver module loads; with no NetworkManager the error is about the bus.
     err=$("$prefix/usr/bin/nmiface" iface-list 2>&1 >/dev/null) && problem "iface-list without NM succeeded"
     case $err in
     *"cannot connect to the system bus"*) ;;
     *) problem "$prefix/usr/bin/nmiface iface-list without NM: $err" ;;
     esac
+    # The service starts a program its package holds.
+    local unit exec_start
+    for unit in "$prefix"/lib/systemd/system/nmiface-interfaced*.service; do
+        [ -e "$unit" ] || continue
+        exec_start=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unit")
+        [ -x "$prefix$exec_start" ] || problem "$unit: ExecStart=$exec_start is not in the package"
+    done
     if [ -x "$prefix/usr/sbin/nmiface-interfaced" ]; then
         "$prefix/usr/sbin/nmiface-interfaced" --help >/dev/null 2>&1 ||
             problem "$prefix/usr/sbin/nmiface-interfaced --help"
@@ -88,8 +95,8 @@ check_installed() {
         pages=$((pages + 1))
         err=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l -Tutf8 -Z "$page" 2>&1 >/dev/null)
         [ -z "$err" ] || problem "man -l $page: $err"
-        LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$page" 2>/dev/null | grep -q '^NAME' ||
-            problem "man -l $page shows no NAME"
+        got=$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$page" 2>/dev/null) || true
+        [[ $got == NAME* || $got == *$'\n'NAME* ]] || problem "man -l $page shows no NAME"
     done
     [ "$pages" -ge 2 ] || problem "only $pages man page(s) under $prefix/usr/share/man"
     bash -c '. /usr/share/bash-completion/bash_completion && . "$1" && complete -p nmiface' _ \

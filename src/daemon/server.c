@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The server: accepts clients on the listening sockets (checking the peer's credentials on
+ * the read-write one), runs their calls on a thread pool, and stops on SIGTERM/SIGINT or after
+ * --timeout seconds with no client and no call.
+ */
+/* accept4, struct ucred */
+#define _GNU_SOURCE 1
+#include <errno.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "daemon.h"
+
+/* libvirt's default max_workers: this many calls of different clients run at once. */
+#define NMI_SERVER_WORKERS 20
+
+struct _NmiServer {
+    char *uri;
+    guint timeout_seconds;
+    gboolean verbose;
+    GMainContext *context;
+    GMainLoop *loop;
+    GPtrArray *listeners;
+    GPtrArray *listen_sources;
+    GHashTable *clients; /* NmiClient* -> the server's reference */
+    GThreadPool *pool;
+    gint calls_in_flight;
+    gint64 idle_since;
+    guint next_client_id;
+};
+
+const char *nmi_server_uri(NmiServer *server)
+{
+    return server->uri;
+}
+
+gboolean nmi_server_verbose(NmiServer *server)
+{
+    return server->verbose;
+}
+
+GMainContext *nmi_server_context(NmiServer *server)
+{
+    return server->context;
+}
+
+void nmi_server_call_started(NmiServer *server)
+{
+    g_atomic_int_inc(&server->calls_in_flight);
+}
+
+void nmi_server_call_done(NmiServer *server)
+{
+    g_atomic_int_add(&server->calls_in_flight, -1);
+}
+
+void nmi_server_client_gone(NmiServer *server, NmiClient *client)
+{
+    g_hash_table_remove(server->clients, client);
+}
+
+static void run_client_calls(gpointer data, gpointer user_data)
+{
+    NmiClient *client = data;
+
+    nmi_client_run_calls(client);
+    nmi_client_unref(client);
+}
+
+void nmi_server_push_call(NmiServer *server, NmiClient *client)
+{
+    g_thread_pool_push(server->pool, client, NULL);
+}
+
+/* On the read-write socket only root or our own user may call; the socket's mode says the
+ * same, this holds even if someone loosened it. */
+static gboolean peer_allowed(NmiServer *server, int fd, gboolean readonly, guint id)
+{
+    struct ucred cred;
+    socklen_t len = sizeof(cred);
+
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+        g_printerr("client %u: SO_PEERCRED: %s\n", id, g_strerror(errno));
+        return FALSE;
+    }
+    if (server->verbose)
+        g_printerr("client %u: connected, pid %d uid %u%s\n", id, (int)cred.pid,
+                   (unsigned)cred.uid, readonly ? ", read-only" : "");
+    if (readonly || cred.uid == 0 || cred.uid == geteuid())
+        return TRUE;
+    g_printerr("client %u: uid %u refused on the read-write socket\n", id, (unsigned)cred.uid);
+    return FALSE;
+}
+
+typedef struct {
+    NmiServer *server;
+    NmiListener *listener;
+} ListenCtx;
+
+static gboolean accept_clients(gint fd, GIOCondition condition, gpointer data)
+{
+    ListenCtx *ctx = data;
+    NmiServer *server = ctx->server;
+
+    for (;;) {
+        g_autoptr(GError) error = NULL;
+        int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        guint id;
+        NmiClient *client;
+
+        if (cfd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                g_printerr("accept: %s\n", g_strerror(errno));
+            return G_SOURCE_CONTINUE;
+        }
+        id = ++server->next_client_id;
+        if (!peer_allowed(server, cfd, ctx->listener->readonly, id)) {
+            close(cfd);
+            continue;
+        }
+        client = nmi_client_new(server, cfd, ctx->listener->readonly, id, &error);
+        if (client == NULL) {
+            g_printerr("client %u: %s\n", id, error->message);
+            close(cfd);
+            continue;
+        }
+        g_hash_table_add(server->clients, client);
+        server->idle_since = 0;
+    }
+}
+
+static gboolean on_signal(gpointer data)
+{
+    NmiServer *server = data;
+
+    g_main_loop_quit(server->loop);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean idle_check(gpointer data)
+{
+    NmiServer *server = data;
+    gint64 now = g_get_monotonic_time();
+
+    if (g_hash_table_size(server->clients) > 0 || g_atomic_int_get(&server->calls_in_flight) > 0) {
+        server->idle_since = 0;
+        return G_SOURCE_CONTINUE;
+    }
+    if (server->idle_since == 0)
+        server->idle_since = now;
+    if (now - server->idle_since >= (gint64)server->timeout_seconds * G_USEC_PER_SEC) {
+        if (server->verbose)
+            g_printerr("idle for %u s, exiting\n", server->timeout_seconds);
+        g_main_loop_quit(server->loop);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+NmiServer *nmi_server_new(const NmiServerOptions *options, GError **error)
+{
+    g_autoptr(GPtrArray) listeners = NULL;
+    NmiServer *server;
+
+    if (g_getenv("LISTEN_FDS") != NULL)
+        listeners = nmi_listen_activated(error);
+    else
+        listeners = nmi_listen_sockets(options->socket_dir, error);
+    if (listeners == NULL)
+        return NULL;
+
+    server = g_new0(NmiServer, 1);
+    server->uri = g_strdup(options->uri);
+    server->timeout_seconds = options->timeout_seconds;
+    server->verbose = options->verbose;
+    server->context = g_main_context_ref(g_main_context_default());
+    server->loop = g_main_loop_new(server->context, FALSE);
+    server->listeners = g_steal_pointer(&listeners);
+    server->listen_sources = g_ptr_array_new_with_free_func((GDestroyNotify)g_source_unref);
+    server->clients = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+                                            (GDestroyNotify)nmi_client_unref, NULL);
+    server->pool = g_thread_pool_new(run_client_calls, server, NMI_SERVER_WORKERS, FALSE, NULL);
+    for (guint i = 0; i < server->listeners->len; i++) {
+        ListenCtx *ctx = g_new0(ListenCtx, 1);
+        GSource *source;
+
+        ctx->server = server;
+        ctx->listener = server->listeners->pdata[i];
+        source = g_unix_fd_source_new(ctx->listener->fd, G_IO_IN);
+        g_source_set_callback(source, G_SOURCE_FUNC(accept_clients), ctx, g_free);
+        g_source_attach(source, server->context);
+        g_ptr_array_add(server->listen_sources, source);
+    }
+    return server;
+}
+
+int nmi_server_run(NmiServer *server)
+{
+    guint sigterm = g_unix_signal_add(SIGTERM, on_signal, server);
+    guint sigint = g_unix_signal_add(SIGINT, on_signal, server);
+    guint idle = 0;
+
+    if (server->timeout_seconds > 0)
+        idle = g_timeout_add_seconds(1, idle_check, server);
+    g_main_loop_run(server->loop);
+    g_source_remove(sigterm);
+    g_source_remove(sigint);
+    if (idle != 0)
+        g_source_remove(idle);
+    return 0;
+}
+
+void nmi_server_free(NmiServer *server)
+{
+    GHashTableIter iter;
+    gpointer client;
+
+    /* Close every socket first; calls still running finish before the pool goes. */
+    for (guint i = 0; i < server->listen_sources->len; i++)
+        g_source_destroy(server->listen_sources->pdata[i]);
+    g_ptr_array_unref(server->listen_sources);
+    while (g_hash_table_size(server->clients) > 0) {
+        g_hash_table_iter_init(&iter, server->clients);
+        g_hash_table_iter_next(&iter, &client, NULL);
+        nmi_client_close(client);
+    }
+    g_thread_pool_free(server->pool, FALSE, TRUE);
+    /* Replies the workers queued meanwhile hold client references until dispatched. */
+    while (g_main_context_iteration(server->context, FALSE))
+        ;
+    g_hash_table_unref(server->clients);
+    g_ptr_array_unref(server->listeners);
+    g_main_loop_unref(server->loop);
+    g_main_context_unref(server->context);
+    g_free(server->uri);
+    g_free(server);
+}

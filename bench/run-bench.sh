@@ -13,11 +13,12 @@ shift
 results=$here/results
 conformance=$top/../shared/conformance/libvirt
 
-sections=(xmlconv driver transactions)
+sections=(xmlconv driver transactions daemon)
 
 # Profile counts and repetitions (override from the environment for a quick run).
 read -r -a driver_counts <<<"${NMIFACE_BENCH_DRIVER_COUNTS:-10 1000 4094}"
 driver_reps=${NMIFACE_BENCH_REPS:-5}
+read -r -a daemon_counts <<<"${NMIFACE_BENCH_DAEMON_COUNTS:-10 1000}"
 read -r -a txn_counts <<<"${NMIFACE_BENCH_TXN_COUNTS:-10 100 1000}"
 txn_reps=${NMIFACE_BENCH_TXN_REPS:-3}
 nm_sandbox=$top/tests/realnm/nm-sandbox
@@ -118,6 +119,33 @@ EOF
         echo
         echo "## $n profiles"
         in_sandbox -- "$here/sandbox-bench.sh" "$build" txn "$n" "$txn_reps"
+    done
+}
+
+# nmiface-interfaced: warm ListAll with libvirt's client over the socket vs in-process, and cold
+# listings by virsh through the daemon, by our CLI and by nmcli, in the same sandbox.
+section_daemon() {
+    header "daemon: nmiface-interfaced warm calls, cold virsh iface-list --all (bench/sandbox-bench.sh, bench/bench-daemon.c)"
+    nm_header
+    printf '# virsh:     %s (Debian libvirt-clients); client library libvirt %s\n' \
+        "$(virsh --version 2>/dev/null || echo unknown)" \
+        "$(pkg-config --modversion libvirt 2>/dev/null || echo unknown)"
+    cat <<EOF
+# method: N inactive bridge profiles as in the driver section, a fresh sandbox per N, one
+#   nmiface-interfaced started in it (its own socket dir).
+#   warm: bench-driver list (libnmiface in-process, one open connection) against bench-daemon
+#   (libvirt's own client library, interface+unix:// URI to the daemon, one open connection):
+#   one warm-up, then 50 timed calls each, median; the difference is what the socket adds.
+#   cold: each command a fresh process, $driver_reps runs, median (as in the driver section):
+#   virsh -c interface+unix:///system?socket=... iface-list --all (through the daemon, which
+#   opens a new nmiface connection for each client), nmiface iface-list --all, and
+#   nmcli -t -f NAME,TYPE,DEVICE connection show.
+EOF
+    local n
+    for n in "${daemon_counts[@]}"; do
+        echo
+        echo "## $n profiles"
+        in_sandbox -- "$here/sandbox-bench.sh" "$build" daemon "$n" "$driver_reps"
     done
 }
 

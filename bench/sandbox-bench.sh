@@ -2,6 +2,8 @@
 # Runs inside tests/realnm/nm-sandbox (run-bench.sh starts it); prints result lines.
 #   sandbox-bench.sh BUILD driver N REPS   cold iface-list --all vs nmcli, warm ListAll, lookup
 #   sandbox-bench.sh BUILD txn N REPS      Begin/Undefine/Rollback and Begin/Undefine/Commit
+#   sandbox-bench.sh BUILD daemon N REPS   warm ListAll through nmiface-interfaced vs in-process;
+#                                          cold virsh iface-list --all vs nmiface vs nmcli
 # N bridge profiles b1..bN (inactive, interface names) are written as keyfiles, then NM restarts.
 set -euo pipefail
 
@@ -183,6 +185,49 @@ section_txn() {
         /org/freedesktop/NetworkManager/Settings org.freedesktop.NetworkManager.Settings \
         ListConnections | awk '{print $2}') connections (expected $((n + 1 - 2 - reps)))"
     rm -f /tmp/bench-err.$$
+}
+
+# nmiface-interfaced: warm calls with libvirt's client over the socket against the same calls
+# in-process (bench-driver), then cold listings: virsh through the daemon, our CLI, nmcli.
+section_daemon() {
+    local dir i tool wall cpu rss lines pid
+    dir=$(mktemp -d)
+    "$build/src/daemon/nmiface-interfaced" --socket-dir "$dir" 2>"$dir/log" &
+    pid=$!
+    for ((i = 0; i < 100; i++)); do
+        [ -S "$dir/virtinterfaced-sock-ro" ] && break
+        sleep 0.05
+    done
+    local uri="interface+unix:///system?socket=$dir/virtinterfaced-sock"
+    local name="b$((n / 2 + 1))"
+    "$build/bench/bench-driver" list 50 "$name" | grep -v '^Peer'
+    "$build/bench/bench-daemon" "$uri" 50 "$name"
+    printf '%-8s %-14s %8s %8s %8s %10s %s\n' "profiles" "tool" "wall_ms" "cpu_ms" "rss_kb" \
+        "lines(b*)" "runs: wall_ms/lines"
+    for tool in virsh-daemon nmiface nmcli; do
+        : >/tmp/bench-runs.$$
+        for ((i = 0; i < reps; i++)); do
+            case $tool in
+            virsh-daemon) cold '^ b[0-9]+ ' virsh -c "$uri" iface-list --all >>/tmp/bench-runs.$$ ;;
+            nmiface) cold '^ b[0-9]+ ' "$nmiface" iface-list --all >>/tmp/bench-runs.$$ ;;
+            nmcli)
+                cold '^b[0-9]+:' nmcli -t -f NAME,TYPE,DEVICE connection show \
+                    >>/tmp/bench-runs.$$
+                ;;
+            esac
+        done
+        wall=$(awk '{print $1}' /tmp/bench-runs.$$ | median)
+        rss=$(awk '{print $2}' /tmp/bench-runs.$$ | median)
+        lines=$(awk '{print $3}' /tmp/bench-runs.$$ | median)
+        cpu=$(awk '{print $4}' /tmp/bench-runs.$$ | median)
+        printf '%-8s %-14s %8s %8s %8s %10s %s\n' "$n" "$tool" "$wall" "$cpu" "$rss" "$lines" \
+            "$(awk '{printf "%s/%s ", $1, $3}' /tmp/bench-runs.$$)"
+    done
+    echo "# daemon process after the runs: $(ps -o rss=,time= -p "$pid" |
+        awk '{print $1 " kB RSS, CPU " $2}')"
+    kill "$pid"
+    wait "$pid" || echo "# the daemon exited $? on SIGTERM"
+    rm -rf "$dir" /tmp/bench-runs.$$ /tmp/bench-out.$$ /tmp/bench-time.$$
 }
 
 "section_$mode"

@@ -40,6 +40,7 @@ struct _NmiClient {
     guint8 *packet;
     guint32 packet_len;
     gsize packet_have;
+    gsize packet_alloc; /* grows with what arrives, not with what the length word claims */
 
     /* Under lock: shared between the main thread and the worker running our calls. */
     GMutex lock;
@@ -237,8 +238,8 @@ static gboolean handle_packet(NmiClient *client, guint8 *packet, guint32 len)
         reply = nmi_dispatch_keepalive(&hdr);
         g_free(packet);
     } else if (hdr.type != VIR_NET_CALL) {
-        /* Streams, events and replies from a client have no meaning here: like libvirt, we
-         * answer only calls, and anything else ends the conversation only if it is a call. */
+        /* Replies, events and stream data from a client mean nothing to us: dropped. A call
+         * passing file descriptors is refused (we serve none that takes one). */
         g_free(packet);
         if (hdr.type != VIR_NET_CALL_WITH_FDS)
             return TRUE;
@@ -291,8 +292,12 @@ static gboolean read_in(NmiClient *client)
             dst = client->len_buf + client->len_have;
             want = sizeof(client->len_buf) - client->len_have;
         } else {
+            if (client->packet_have == client->packet_alloc) {
+                client->packet_alloc = MIN(client->packet_alloc * 4, client->packet_len);
+                client->packet = g_realloc(client->packet, client->packet_alloc);
+            }
             dst = client->packet + client->packet_have;
-            want = client->packet_len - client->packet_have;
+            want = client->packet_alloc - client->packet_have;
         }
         n = read(client->fd, dst, want);
         if (n < 0 && errno == EINTR)
@@ -313,7 +318,8 @@ static gboolean read_in(NmiClient *client)
                 g_printerr("client %u: %s\n", client->id, error->message);
                 return FALSE;
             }
-            client->packet = g_malloc(client->packet_len);
+            client->packet_alloc = MIN(client->packet_len, NMI_CLIENT_FIRST_BUFFER);
+            client->packet = g_malloc(client->packet_alloc);
             memcpy(client->packet, client->len_buf, sizeof(client->len_buf));
             client->packet_have = sizeof(client->len_buf);
             continue;
@@ -374,7 +380,8 @@ NmiClient *nmi_client_new(NmiServer *server, int fd, gboolean readonly, guint id
     g_queue_init(&client->out);
     client->state.server = server;
     client->state.readonly = readonly;
-    client->state.ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, iface_free);
+    /* Keys are the objects' own names (see dispatch-iface.c). */
+    client->state.ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, iface_free);
 
     client->source =
         (NmiClientSource *)g_source_new(&client_source_funcs, sizeof(NmiClientSource));

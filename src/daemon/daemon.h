@@ -25,6 +25,8 @@
 #define NMI_CLIENT_MAX_CALLS     5
 #define NMI_CLIENT_OUT_HIGH      (1024 * 1024)
 #define NMI_CLIENT_OUT_LIMIT     (2 * (VIR_NET_MESSAGE_MAX + VIR_NET_MESSAGE_LEN_MAX))
+/* A packet's buffer starts at libvirt's initial message size and grows as bytes arrive. */
+#define NMI_CLIENT_FIRST_BUFFER  65536
 
 typedef struct _NmiServer NmiServer;
 typedef struct _NmiClient NmiClient;
@@ -41,6 +43,8 @@ NmiServer *nmi_server_new(const NmiServerOptions *options, GError **error);
 int nmi_server_run(NmiServer *server);
 void nmi_server_free(NmiServer *server);
 const char *nmi_server_uri(NmiServer *server);
+virConnectPtr nmi_server_open_connection(NmiServer *server, gboolean readonly);
+void nmi_server_close_connection(NmiServer *server, virConnectPtr conn, gboolean readonly);
 gboolean nmi_server_verbose(NmiServer *server);
 void nmi_server_client_gone(NmiServer *server, NmiClient *client);
 void nmi_server_push_call(NmiServer *server, NmiClient *client);
@@ -71,9 +75,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiClient, nmi_client_unref)
 
 /* What a procedure sees of its client (worker thread, one call at a time). */
 typedef struct {
-    NmiServer *server;
-    gboolean readonly;
+    NmiServer *server; /* NULL in the packet tests and the fuzzer */
+    gboolean readonly;  /* the socket's */
     virConnectPtr conn;
+    gboolean conn_readonly;
     char *opened_name;
     GHashTable *ifaces; /* name -> virInterfacePtr the client was given */
 } NmiClientState;

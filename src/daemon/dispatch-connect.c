@@ -28,14 +28,14 @@ static gboolean proc_open(NmiClientState *state, void *args, void *ret, NmiRpcEr
 {
     remote_connect_open_args *a = args;
     gboolean readonly = state->readonly || (a->flags & NMI_VIR_CONNECT_RO) != 0;
-    const char *uri = nmi_server_uri(state->server);
 
     if (state->conn != NULL) {
         nmi_rpc_error_set(err, NMI_VIR_FROM_REMOTE, VIR_ERR_INTERNAL_ERROR, "%s",
                           "internal error: connection already open");
         return FALSE;
     }
-    state->conn = readonly ? virConnectOpenReadOnly(uri) : virConnectOpen(uri);
+    state->conn = nmi_server_open_connection(state->server, readonly);
+    state->conn_readonly = readonly;
     if (state->conn == NULL) {
         nmi_rpc_error_from_last(err);
         return FALSE;

@@ -14,12 +14,13 @@ static void iface_to_wire(virInterfacePtr iface, remote_nonnull_interface *wire)
     wire->mac = g_strdup(virInterfaceGetMACString(iface));
 }
 
-/* Keeps @iface (the reference is taken over) and puts it on the wire. */
+/* Keeps @iface (the reference is taken over) and puts it on the wire. The table's key is the
+ * object's own name, so a replace also swaps the key for the new object's. */
 static void remember_iface(NmiClientState *state, virInterfacePtr iface,
                            remote_nonnull_interface *wire)
 {
     iface_to_wire(iface, wire);
-    g_hash_table_replace(state->ifaces, g_strdup(virInterfaceGetName(iface)), iface);
+    g_hash_table_replace(state->ifaces, (gpointer)virInterfaceGetName(iface), iface);
 }
 
 /* The object for what the client names: one it was given, else a lookup by name. */
@@ -35,7 +36,7 @@ static virInterfacePtr wire_to_iface(NmiClientState *state, const remote_nonnull
         nmi_rpc_error_from_last(err);
         return NULL;
     }
-    g_hash_table_replace(state->ifaces, g_strdup(wire->name), iface);
+    g_hash_table_replace(state->ifaces, (gpointer)virInterfaceGetName(iface), iface);
     return iface;
 }
 
@@ -119,12 +120,11 @@ static gboolean proc_list_all(NmiClientState *state, void *args, void *ret, NmiR
         return FALSE;
     }
     if (ifaces != NULL) {
+        /* Kept: virsh's iface-list asks IsActive of every one next. */
         r->ifaces.ifaces_val = g_new0(remote_nonnull_interface, MAX(n, 1));
         r->ifaces.ifaces_len = n;
-        for (int i = 0; i < n; i++) {
-            iface_to_wire(ifaces[i], &r->ifaces.ifaces_val[i]);
-            virInterfaceFree(ifaces[i]);
-        }
+        for (int i = 0; i < n; i++)
+            remember_iface(state, ifaces[i], &r->ifaces.ifaces_val[i]);
         free(ifaces);
     }
     r->ret = n;

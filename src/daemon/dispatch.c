@@ -26,7 +26,7 @@ void nmi_client_state_clear(NmiClientState *state)
     g_clear_pointer(&state->opened_name, g_free);
     /* A transaction this connection began stays open, as with netcf: closing never rolls back. */
     if (state->conn != NULL) {
-        virConnectClose(state->conn);
+        nmi_server_close_connection(state->server, state->conn, state->conn_readonly);
         state->conn = NULL;
     }
 }

@@ -17,6 +17,8 @@
 
 /* libvirt's default max_workers: this many calls of different clients run at once. */
 #define NMI_SERVER_WORKERS 20
+/* Connections a client closed, kept open for the next one of the same kind. */
+#define NMI_SERVER_SPARE_CONNECTIONS 2
 
 struct _NmiServer {
     char *uri;
@@ -29,13 +31,15 @@ struct _NmiServer {
     GHashTable *clients; /* NmiClient* -> the server's reference */
     GThreadPool *pool;
     gint calls_in_flight;
+    GMutex spare_lock;
+    GPtrArray *spare[2]; /* virConnectPtr, [read-only] */
     gint64 idle_since;
     guint next_client_id;
 };
 
 const char *nmi_server_uri(NmiServer *server)
 {
-    return server->uri;
+    return server != NULL ? server->uri : NULL;
 }
 
 gboolean nmi_server_verbose(NmiServer *server)
@@ -56,6 +60,50 @@ void nmi_server_call_started(NmiServer *server)
 void nmi_server_call_done(NmiServer *server)
 {
     g_atomic_int_add(&server->calls_in_flight, -1);
+}
+
+/*
+ * An nmiface connection's first call loads NetworkManager's state (hundreds of ms at a thousand
+ * profiles); every later call costs one round trip. virsh opens a connection per command, so
+ * the daemon keeps the connections clients closed and hands them to the next client of the
+ * same kind (read-write or read-only): a connection carries no client state once its
+ * interface objects are gone, and transactions are host-wide, not per connection.
+ */
+virConnectPtr nmi_server_open_connection(NmiServer *server, gboolean readonly)
+{
+    virConnectPtr conn = NULL;
+
+    if (server != NULL) {
+        g_mutex_lock(&server->spare_lock);
+        if (server->spare[readonly]->len > 0)
+            conn = g_ptr_array_steal_index_fast(server->spare[readonly],
+                                                server->spare[readonly]->len - 1);
+        g_mutex_unlock(&server->spare_lock);
+        if (conn != NULL)
+            return conn;
+    }
+    return readonly ? virConnectOpenReadOnly(nmi_server_uri(server))
+                    : virConnectOpen(nmi_server_uri(server));
+}
+
+void nmi_server_close_connection(NmiServer *server, virConnectPtr conn, gboolean readonly)
+{
+    if (server != NULL) {
+        g_mutex_lock(&server->spare_lock);
+        if (server->spare[readonly] != NULL &&
+            server->spare[readonly]->len < NMI_SERVER_SPARE_CONNECTIONS) {
+            g_ptr_array_add(server->spare[readonly], conn);
+            conn = NULL;
+        }
+        g_mutex_unlock(&server->spare_lock);
+    }
+    if (conn != NULL)
+        virConnectClose(conn);
+}
+
+static void spare_close(gpointer conn)
+{
+    virConnectClose(conn);
 }
 
 void nmi_server_client_gone(NmiServer *server, NmiClient *client)
@@ -183,6 +231,9 @@ NmiServer *nmi_server_new(const NmiServerOptions *options, GError **error)
     server->clients = g_hash_table_new_full(g_direct_hash, g_direct_equal,
                                             (GDestroyNotify)nmi_client_unref, NULL);
     server->pool = g_thread_pool_new(run_client_calls, server, NMI_SERVER_WORKERS, FALSE, NULL);
+    g_mutex_init(&server->spare_lock);
+    server->spare[FALSE] = g_ptr_array_new_with_free_func(spare_close);
+    server->spare[TRUE] = g_ptr_array_new_with_free_func(spare_close);
     for (guint i = 0; i < server->listeners->len; i++) {
         ListenCtx *ctx = g_new0(ListenCtx, 1);
         GSource *source;
@@ -231,6 +282,9 @@ void nmi_server_free(NmiServer *server)
     /* Replies the workers queued meanwhile hold client references until dispatched. */
     while (g_main_context_iteration(server->context, FALSE))
         ;
+    g_clear_pointer(&server->spare[FALSE], g_ptr_array_unref);
+    g_clear_pointer(&server->spare[TRUE], g_ptr_array_unref);
+    g_mutex_clear(&server->spare_lock);
     g_hash_table_unref(server->clients);
     g_ptr_array_unref(server->listeners);
     g_main_loop_unref(server->loop);

@@ -328,6 +328,19 @@ class TestBadClients(DaemonTestCase):
         self.assertEqual(c.error_code(c.reply()), VIR_ERR_RPC)
         c.close()
 
+    def test_large_call(self):
+        # 3 MiB of arguments arrive in many reads into a growing buffer; the define fails on
+        # the XML, the connection lives on.
+        c = RawClient(self.daemon.rw)
+        c.open()
+        xml = "<interface type='ethernet' name='eth0'>" + "<!-- x -->" * 300000 + "<bad"
+        c.call(131, xdr_string(xml) + struct.pack(">I", 0))  # INTERFACE_DEFINE_XML
+        reply = c.reply()
+        self.assertEqual(reply["status"], ERROR)
+        c.call(PROC_LOOKUP_BY_NAME, xdr_string("eth1"))
+        self.assertEqual(c.reply()["status"], OK)
+        c.close()
+
     def test_keepalive(self):
         c = RawClient(self.daemon.rw)
         c.send(packet(KEEPALIVE, 1, 1, MESSAGE, 0))
@@ -382,6 +395,58 @@ class TestIdleTimeout(unittest.TestCase):
         self.assertGreaterEqual(time.monotonic() - start, 1.5)
         self.assertFalse(os.path.exists(daemon.rw), "the socket was left behind")
         shutil.rmtree(daemon.dir, ignore_errors=True)
+
+
+class TestSocketActivation(unittest.TestCase):
+    """systemd's way: the sockets are made by systemd-socket-activate (as by the .socket
+    units), the daemon starts on the first connection, serves the passed sockets (read-only
+    by name, or by a path ending in -ro) and exits after --timeout idle seconds."""
+
+    def activate(self, names):
+        activator = shutil.which("systemd-socket-activate")
+        if activator is None:
+            if os.environ.get("CI") == "true":
+                self.fail("systemd-socket-activate (package systemd) is missing")
+            self.skipTest("no systemd-socket-activate")
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp, True)
+        rw, ro = os.path.join(tmp, "rw-sock"), os.path.join(tmp, names[1])
+        err = open(os.path.join(tmp, "stderr"), "w+")
+        self.addCleanup(err.close)
+        # It gives the daemon a clean environment: pass on what points it at the mock.
+        keep = [f"--setenv={k}" for k in os.environ
+                if k.startswith(("DBUS_", "NMIFACE_", "ASAN_", "UBSAN_", "LSAN_", "LD_"))]
+        proc = subprocess.Popen([activator, *keep, "-l", rw, "-l", ro,
+                                 f"--fdname={names[0]}:{names[2]}",
+                                 DAEMON, "--timeout", "2"], stderr=err)
+        self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
+        deadline = time.monotonic() + 30
+        while not os.path.exists(ro):
+            self.assertLess(time.monotonic(), deadline, "no socket from systemd-socket-activate")
+            time.sleep(0.05)
+        return proc, rw, ro, err
+
+    def check(self, names):
+        proc, rw, ro, err = self.activate(names)
+        conn = libvirt.open(f"interface+unix:///system?socket={rw}")
+        self.assertEqual(sorted(x.name() for x in conn.listAllInterfaces()), sorted(DEVICES))
+        conn.close()
+        ro_conn = libvirt.open(f"interface+unix:///system?socket={ro}")
+        self.assertEqual(len(ro_conn.listAllInterfaces()), len(DEVICES))
+        with self.assertRaises(libvirt.libvirtError) as ctx:
+            ro_conn.interfaceDefineXML("<interface type='ethernet' name='eth0'/>")
+        self.assertEqual(ctx.exception.get_error_code(), 29)  # VIR_ERR_OPERATION_DENIED
+        ro_conn.close()
+        # systemd-socket-activate execs the daemon in its own process: its exit is ours.
+        rc = proc.wait(timeout=30)
+        err.seek(0)
+        self.assertEqual(rc, 0, err.read())
+
+    def test_read_only_by_unit_name(self):
+        self.check(["nmiface-interfaced.socket", "other-sock", "nmiface-interfaced-ro.socket"])
+
+    def test_read_only_by_path(self):
+        self.check(["a", "virtinterfaced-sock-ro", "b"])
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Fuzz the XML pipeline (or, with NMIFACE_FUZZ_KIND=dbus-wire, the bulk reader's D-Bus wire
 # code: seeds from tests/fuzz/seeds-dbus-wire, regressions from regressions-dbus-wire, no
-# dictionary). Usage: run-fuzz.sh BUILD_DIR SECONDS
+# dictionary; with =remote-packet, nmiface-interfaced's packet decoder: seeds from
+# tests/daemon/data/packets, regressions from regressions-remote-packet).
+# Usage: run-fuzz.sh BUILD_DIR SECONDS
 #
 # BUILD_DIR is a clang build configured with -Dfuzzing=true (./run fuzz makes one). First
 # replays every file in tests/fuzz/regressions, then fuzzes for SECONDS from a corpus seeded
@@ -26,6 +28,7 @@ jobs=${NMIFACE_FUZZ_JOBS:-1}
 case $kind in
 iface-xml) regression_dir=$here/regressions dict=(-dict="$here/iface-xml.dict") ;;
 dbus-wire) regression_dir=$here/regressions-dbus-wire dict=() ;;
+remote-packet) regression_dir=$here/regressions-remote-packet dict=() ;;
 *) echo "run-fuzz: unknown NMIFACE_FUZZ_KIND $kind" >&2; exit 2 ;;
 esac
 
@@ -50,6 +53,8 @@ seed() {
 }
 if [ "$kind" = dbus-wire ]; then
     seed "$here"/seeds-dbus-wire/*
+elif [ "$kind" = remote-packet ]; then
+    seed "$top"/tests/daemon/data/packets/*
 elif [ -d "$conformance/libvirt" ]; then
     seed "$conformance"/libvirt/*.xml
 elif [ "${CI:-}" = true ]; then

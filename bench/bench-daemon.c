@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Warm timings through nmiface-interfaced with libvirt's own client library (Debian's
+ * libvirt0, not libnmiface): what a libvirt program pays per call over the daemon's socket.
+ * Compare with bench-driver's figures for the same calls made in-process.
+ *
+ *   bench-daemon URI REPS NAME   ListAll and LookupByName(NAME)+IsActive, REPS each
+ */
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void report(const char *what, double *t, int n, const char *extra)
+{
+    qsort(t, (size_t)n, sizeof(double), cmp_double);
+    printf("%-22s median %9.1f us  min %9.1f  max %9.1f  (n=%d)%s%s\n", what, t[n / 2], t[0],
+           t[n - 1], n, extra ? "  " : "", extra ? extra : "");
+}
+
+static void die_virt(const char *what)
+{
+    fprintf(stderr, "bench-daemon: %s failed: %s\n", what, virGetLastErrorMessage());
+    exit(1);
+}
+
+static int list_all(virConnectPtr conn)
+{
+    virInterfacePtr *ifaces = NULL;
+    int n = virConnectListAllInterfaces(conn, &ifaces, 0);
+
+    if (n < 0)
+        die_virt("virConnectListAllInterfaces");
+    for (int j = 0; j < n; j++)
+        virInterfaceFree(ifaces[j]);
+    free(ifaces);
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    virConnectPtr conn;
+    double *t;
+    int reps, count = 0;
+    char extra[64];
+
+    if (argc != 4 || (reps = atoi(argv[2])) <= 0) {
+        fprintf(stderr, "usage: bench-daemon URI REPS NAME\n");
+        return 2;
+    }
+    conn = virConnectOpen(argv[1]);
+    if (conn == NULL)
+        die_virt("virConnectOpen");
+    t = calloc((size_t)reps, sizeof(double));
+
+    list_all(conn); /* warm-up */
+    for (int i = 0; i < reps; i++) {
+        double t0 = now_us();
+        count = list_all(conn);
+        t[i] = now_us() - t0;
+    }
+    snprintf(extra, sizeof(extra), "interfaces=%d", count);
+    report("daemon ListAll", t, reps, extra);
+
+    for (int i = 0; i < reps; i++) {
+        double t0 = now_us();
+        virInterfacePtr iface = virInterfaceLookupByName(conn, argv[3]);
+
+        if (iface == NULL || virInterfaceIsActive(iface) < 0)
+            die_virt("virInterfaceLookupByName+IsActive");
+        t[i] = now_us() - t0;
+        virInterfaceFree(iface);
+    }
+    report("daemon Lookup+IsActive", t, reps, NULL);
+    free(t);
+    virConnectClose(conn);
+    return 0;
+}

@@ -4,6 +4,8 @@
 #   sandbox-bench.sh BUILD txn N REPS      Begin/Undefine/Rollback and Begin/Undefine/Commit
 #   sandbox-bench.sh BUILD daemon N REPS   warm ListAll through nmiface-interfaced vs in-process;
 #                                          cold virsh iface-list --all vs nmiface vs nmcli
+#   sandbox-bench.sh BUILD completion N REPS  one TAB of interface names: nmiface's bash
+#                                          completion vs nmcli's (connection up)
 # N bridge profiles b1..bN (inactive, interface names) are written as keyfiles, then NM restarts.
 set -euo pipefail
 
@@ -228,6 +230,34 @@ section_daemon() {
     kill "$pid"
     wait "$pid" || echo "# the daemon exited $? on SIGTERM"
     rm -rf "$dir" /tmp/bench-runs.$$ /tmp/bench-out.$$ /tmp/bench-time.$$
+}
+
+# One TAB after "nmiface iface-start " against one after "nmcli connection up ": each runs its
+# tool once (a fresh process, as on every TAB) and offers the names.
+section_completion() {
+    local i tool wall all names
+    printf '%-8s %-7s %8s %10s %10s %s\n' "profiles" "tool" "wall_ms" "offered" "names(b*)" \
+        "runs: wall_ms/names"
+    for tool in nmiface nmcli; do
+        : >/tmp/bench-runs.$$
+        for ((i = 0; i < reps; i++)); do
+            if [ $tool = nmiface ]; then
+                # the completion's own NM timeout, not the bench's long one
+                PATH="$build/src/tools:$PATH" env -u NMIFACE_NM_TIMEOUT_MS \
+                    "$here/complete-once.sh" "$here/../completion/nmiface" _nmiface '^b[0-9]+$' \
+                    "nmiface iface-start " >>/tmp/bench-runs.$$
+            else
+                "$here/complete-once.sh" /usr/share/bash-completion/completions/nmcli _nmcli \
+                    '^b[0-9]+$' "nmcli connection up " >>/tmp/bench-runs.$$
+            fi
+        done
+        wall=$(awk '{print $1}' /tmp/bench-runs.$$ | median)
+        all=$(awk '{print $2}' /tmp/bench-runs.$$ | median)
+        names=$(awk '{print $3}' /tmp/bench-runs.$$ | median)
+        printf '%-8s %-7s %8s %10s %10s %s\n' "$n" "$tool" "$wall" "$all" "$names" \
+            "$(awk '{printf "%s/%s ", $1, $3}' /tmp/bench-runs.$$)"
+    done
+    rm -f /tmp/bench-runs.$$
 }
 
 "section_$mode"

@@ -7,12 +7,9 @@
 . /usr/share/bash-completion/bash_completion
 . "$1"
 function=$2 pattern=$3 line=$4
-read -ra COMP_WORDS <<<"$line"
-[[ $line == *' ' ]] && COMP_WORDS+=("")
-COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-COMP_LINE=$line
-COMP_POINT=${#line}
-COMPREPLY=()
+# shellcheck source=tests/install/comp-words.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tests/install/comp-words.sh"
+comp_words "$line"
 t0=$(date +%s%N)
 "$function" "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
 t1=$(date +%s%N)

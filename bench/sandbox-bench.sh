@@ -27,6 +27,7 @@ echo "# profiles: $n bridge profiles + lo; NM reports $seen connections"
 
 now_ns() { date +%s%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "-")}'; }
+column_median() { awk -v c="$1" '{print $c}' "$2" | median; }
 
 # One cold run of CMD: prints "WALL_MS PEAK_RSS_KB LINES", LINES counting output lines that
 # match PATTERN (profiles b1..bN).
@@ -235,7 +236,7 @@ section_daemon() {
 # One TAB after "nmiface iface-start " against one after "nmcli connection up ": each runs its
 # tool once (a fresh process, as on every TAB) and offers the names.
 section_completion() {
-    local i tool wall all names
+    local i tool
     printf '%-8s %-7s %8s %10s %10s %s\n' "profiles" "tool" "wall_ms" "offered" "names(b*)" \
         "runs: wall_ms/names"
     for tool in nmiface nmcli; do
@@ -251,10 +252,9 @@ section_completion() {
                     '^b[0-9]+$' "nmcli connection up " >>/tmp/bench-runs.$$
             fi
         done
-        wall=$(awk '{print $1}' /tmp/bench-runs.$$ | median)
-        all=$(awk '{print $2}' /tmp/bench-runs.$$ | median)
-        names=$(awk '{print $3}' /tmp/bench-runs.$$ | median)
-        printf '%-8s %-7s %8s %10s %10s %s\n' "$n" "$tool" "$wall" "$all" "$names" \
+        printf '%-8s %-7s %8s %10s %10s %s\n' "$n" "$tool" \
+            "$(column_median 1 /tmp/bench-runs.$$)" "$(column_median 2 /tmp/bench-runs.$$)" \
+            "$(column_median 3 /tmp/bench-runs.$$)" \
             "$(awk '{printf "%s/%s ", $1, $3}' /tmp/bench-runs.$$)"
     done
     rm -f /tmp/bench-runs.$$

@@ -43,18 +43,12 @@ ok() {
     fi
 }
 
+# shellcheck source=tests/install/comp-words.sh
+. "$(dirname "${BASH_SOURCE[0]}")/comp-words.sh"
+
 # Prints the completions of a command line whose cursor is at its end, sorted, one line.
 complete_line() {
-    local line=$1 spaced
-    # bash breaks words at COMP_WORDBREAKS' '=' and ':' too
-    spaced=${line//=/ = }
-    spaced=${spaced//:/ : }
-    read -ra COMP_WORDS <<<"$spaced"
-    [[ $line == *' ' ]] && COMP_WORDS+=("")
-    COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-    COMP_LINE=$line
-    COMP_POINT=${#line}
-    COMPREPLY=()
+    comp_words "$1"
     _nmiface nmiface "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
     printf '%s\n' "${COMPREPLY[@]}" | sed '/^$/d' | LC_ALL=C sort | paste -sd ' ' -
 }

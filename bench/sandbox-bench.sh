@@ -20,7 +20,7 @@ export NMIFACE_NM_TIMEOUT_MS=120000
 "$NMIFACE_SANDBOX_CTL" restart-nm >/dev/null
 "$NMIFACE_SANDBOX_CTL" wait-startup 60 >/dev/null || true
 # NM has read every keyfile once it answers; check with the raw D-Bus listing (not NMClient).
-seen=$(busctl --system call org.freedesktop.NetworkManager \
+seen=$(busctl --system --timeout=120 call org.freedesktop.NetworkManager \
     /org/freedesktop/NetworkManager/Settings org.freedesktop.NetworkManager.Settings \
     ListConnections | awk '{print $2}')
 echo "# profiles: $n bridge profiles + lo; NM reports $seen connections"

@@ -26,7 +26,7 @@ git -C "$top" ls-files -z --cached --others --exclude-standard |
 say "dpkg-buildpackage in $work/src/nmiface"
 start=$SECONDS
 if ! (cd "$work/src/nmiface" &&
-    DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" dpkg-buildpackage -us -uc -b -Pnocheck \
+    DEB_BUILD_OPTIONS="nocheck noddebs parallel=$(nproc)" dpkg-buildpackage -us -uc -b -Pnocheck \
         >"$work/src/build.log" 2>&1); then
     tail -n 40 "$work/src/build.log" >&2
     say "FAIL: dpkg-buildpackage (log above)"

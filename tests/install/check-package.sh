@@ -114,8 +114,9 @@ check_installed "$root"
 conffiles=$(dpkg-deb -I "$work"/src/nmiface-driver-nm_*.deb conffiles 2>/dev/null) || true
 [ "$conffiles" = /etc/nmiface/nmiface.conf ] ||
     problem "the conffiles of nmiface-driver-nm are '$conffiles', not /etc/nmiface/nmiface.conf"
-[ -n "$(dpkg-deb -f "$work"/src/nmiface_*.deb Depends | grep -o 'libnmiface0')" ] ||
-    problem "nmiface does not depend on libnmiface0"
+depends=$(dpkg-deb -f "$work"/src/nmiface_*.deb Depends)
+[[ $depends == *libnmiface0* && $depends == *nmiface-driver-nm* ]] ||
+    problem "nmiface depends on '$depends', not on libnmiface0 and nmiface-driver-nm"
 
 # 5. CI only (a disposable machine): install for real, check the system, purge again.
 if [ "${CI:-}" = true ]; then

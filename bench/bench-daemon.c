@@ -13,25 +13,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench-report.h"
+
 static double now_us(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static void report(const char *what, double *t, int n, const char *extra)
-{
-    qsort(t, (size_t)n, sizeof(double), cmp_double);
-    printf("%-22s median %9.1f us  min %9.1f  max %9.1f  (n=%d)%s%s\n", what, t[n / 2], t[0],
-           t[n - 1], n, extra ? "  " : "", extra ? extra : "");
 }
 
 static void die_virt(const char *what)
@@ -76,7 +65,7 @@ int main(int argc, char **argv)
         t[i] = now_us() - t0;
     }
     snprintf(extra, sizeof(extra), "interfaces=%d", count);
-    report("daemon ListAll", t, reps, extra);
+    bench_report("daemon ListAll", t, reps, extra);
 
     for (int i = 0; i < reps; i++) {
         double t0 = now_us();
@@ -87,7 +76,7 @@ int main(int argc, char **argv)
         t[i] = now_us() - t0;
         virInterfaceFree(iface);
     }
-    report("daemon Lookup+IsActive", t, reps, NULL);
+    bench_report("daemon Lookup+IsActive", t, reps, NULL);
     free(t);
     virConnectClose(conn);
     return 0;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bench-report.h"
 #include "nmiface/libvirt-interface.h"
 
 static GDBusConnection *bus;
@@ -45,19 +46,6 @@ static void mark(const char *what, const char *edge)
     ping(path);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static void report(const char *what, double *t, int n, const char *extra)
-{
-    qsort(t, (size_t)n, sizeof(double), cmp_double);
-    printf("%-22s median %9.1f us  min %9.1f  max %9.1f  (n=%d)%s%s\n", what, t[n / 2], t[0],
-           t[n - 1], n, extra ? "  " : "", extra ? extra : "");
-}
-
 static void die_virt(const char *what)
 {
     fprintf(stderr, "bench-driver: %s failed\n", what);
@@ -75,7 +63,7 @@ static int bench_list(virConnectPtr conn, int reps, const char *name)
         ping("/bench/ping");
         t[i] = now_us() - t0;
     }
-    report("Peer.Ping (1 RTT)", t, reps, NULL);
+    bench_report("Peer.Ping (1 RTT)", t, reps, NULL);
 
     /* Warm-up: the first call after open also fetches nothing new, but page in the code. */
     {
@@ -103,7 +91,7 @@ static int bench_list(virConnectPtr conn, int reps, const char *name)
     }
     mark("listall", "end");
     snprintf(extra, sizeof(extra), "interfaces=%d", count);
-    report("ListAllInterfaces", t, reps, extra);
+    bench_report("ListAllInterfaces", t, reps, extra);
 
     mark("lookup", "start");
     for (int i = 0; i < reps; i++) {
@@ -119,7 +107,7 @@ static int bench_list(virConnectPtr conn, int reps, const char *name)
         virInterfaceFree(iface);
     }
     mark("lookup", "end");
-    report("LookupByName+IsActive", t, reps, NULL);
+    bench_report("LookupByName+IsActive", t, reps, NULL);
     return 0;
 }
 
@@ -183,7 +171,7 @@ static int bench_write(virConnectPtr conn, int reps)
             die_virt("virInterfaceDefineXML");
     }
     mark("define", "end");
-    report("DefineXML (3 profiles)", t_define, reps, NULL);
+    bench_report("DefineXML (3 profiles)", t_define, reps, NULL);
 
     mark("xmldesc", "start");
     for (int i = 0; i < reps; i++) {
@@ -195,7 +183,7 @@ static int bench_write(virConnectPtr conn, int reps)
             die_virt("virInterfaceGetXMLDesc");
     }
     mark("xmldesc", "end");
-    report("GetXMLDesc (inactive)", t_xml, reps, NULL);
+    bench_report("GetXMLDesc (inactive)", t_xml, reps, NULL);
 
     mark("undefine", "start");
     for (int i = 0; i < reps; i++) {
@@ -208,7 +196,7 @@ static int bench_write(virConnectPtr conn, int reps)
         virInterfaceFree(defined[i]);
     }
     mark("undefine", "end");
-    report("Undefine (3 profiles)", t_undefine, reps, NULL);
+    bench_report("Undefine (3 profiles)", t_undefine, reps, NULL);
     return 0;
 }
 

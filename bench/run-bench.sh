@@ -137,6 +137,8 @@ section_daemon() {
 #   warm: bench-driver list (libnmiface in-process, one open connection) against bench-daemon
 #   (libvirt's own client library, interface+unix:// URI to the daemon, one open connection):
 #   one warm-up, then 50 timed calls each, median; the difference is what the socket adds.
+#   raw: bench-raw-listall.py, a client that only frames bytes (no libvirt client library),
+#   the same ListAll with and without results: the daemon's share without libvirt's client.
 #   cold: each command a fresh process, $driver_reps runs, median (as in the driver section):
 #   virsh -c interface+unix:///system?socket=... iface-list --all (through the daemon, which
 #   opens a new nmiface connection for each client), nmiface iface-list --all, and

@@ -42,8 +42,19 @@ cold() {
     echo "$(((t1 - t0) / 1000000)) $rss $lines $(awk -v u="$user" -v s="$sys" 'BEGIN {print int((u + s) * 1000 + 0.5)}')"
 }
 
+# One row of medians over the runs in /tmp/bench-runs.$$: cold_row TOOL_WIDTH TOOL.
+cold_row() {
+    local wall cpu rss lines
+    wall=$(awk '{print $1}' /tmp/bench-runs.$$ | median)
+    rss=$(awk '{print $2}' /tmp/bench-runs.$$ | median)
+    lines=$(awk '{print $3}' /tmp/bench-runs.$$ | median)
+    cpu=$(awk '{print $4}' /tmp/bench-runs.$$ | median)
+    printf "%-8s %-${1}s %8s %8s %8s %10s %s\n" "$n" "$2" "$wall" "$cpu" "$rss" "$lines" \
+        "$(awk '{printf "%s/%s ", $1, $3}' /tmp/bench-runs.$$)"
+}
+
 section_driver() {
-    local i tool wall cpu rss lines mon
+    local i tool mon
     printf '%-8s %-7s %8s %8s %8s %10s %s\n' "profiles" "tool" "wall_ms" "cpu_ms" "rss_kb" \
         "lines(b*)" "runs: wall_ms/lines"
     for tool in nmiface nmcli; do
@@ -55,12 +66,7 @@ section_driver() {
                 cold '^b[0-9]+:' nmcli -t -f NAME,TYPE,DEVICE connection show >>/tmp/bench-runs.$$
             fi
         done
-        wall=$(awk '{print $1}' /tmp/bench-runs.$$ | median)
-        rss=$(awk '{print $2}' /tmp/bench-runs.$$ | median)
-        lines=$(awk '{print $3}' /tmp/bench-runs.$$ | median)
-        cpu=$(awk '{print $4}' /tmp/bench-runs.$$ | median)
-        printf '%-8s %-7s %8s %8s %8s %10s %s\n' "$n" "$tool" "$wall" "$cpu" "$rss" "$lines" \
-            "$(awk '{printf "%s/%s ", $1, $3}' /tmp/bench-runs.$$)"
+        cold_row 7 "$tool"
     done
 
     # Warm: one connection, ListAll and Lookup+IsActive; dbus-monitor counts the driver's calls
@@ -193,7 +199,7 @@ section_txn() {
 # nmiface-interfaced: warm calls with libvirt's client over the socket against the same calls
 # in-process (bench-driver), then cold listings: virsh through the daemon, our CLI, nmcli.
 section_daemon() {
-    local dir i tool wall cpu rss lines pid
+    local dir i tool pid
     dir=$(mktemp -d)
     "$build/src/daemon/nmiface-interfaced" --socket-dir "$dir" 2>"$dir/log" &
     pid=$!
@@ -205,6 +211,7 @@ section_daemon() {
     local name="b$((n / 2 + 1))"
     "$build/bench/bench-driver" list 50 "$name" | grep -v '^Peer'
     "$build/bench/bench-daemon" "$uri" 50 "$name"
+    /usr/bin/python3 "$here/bench-raw-listall.py" "$dir/virtinterfaced-sock" 50
     printf '%-8s %-14s %8s %8s %8s %10s %s\n' "profiles" "tool" "wall_ms" "cpu_ms" "rss_kb" \
         "lines(b*)" "runs: wall_ms/lines"
     for tool in virsh-daemon nmiface nmcli; do
@@ -219,12 +226,7 @@ section_daemon() {
                 ;;
             esac
         done
-        wall=$(awk '{print $1}' /tmp/bench-runs.$$ | median)
-        rss=$(awk '{print $2}' /tmp/bench-runs.$$ | median)
-        lines=$(awk '{print $3}' /tmp/bench-runs.$$ | median)
-        cpu=$(awk '{print $4}' /tmp/bench-runs.$$ | median)
-        printf '%-8s %-14s %8s %8s %8s %10s %s\n' "$n" "$tool" "$wall" "$cpu" "$rss" "$lines" \
-            "$(awk '{printf "%s/%s ", $1, $3}' /tmp/bench-runs.$$)"
+        cold_row 14 "$tool"
     done
     echo "# daemon process after the runs: $(ps -o rss=,time= -p "$pid" |
         awk '{print $1 " kB RSS, CPU " $2}')"

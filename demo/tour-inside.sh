@@ -54,4 +54,27 @@ run nmiface iface-destroy veth1
 run nmiface iface-undefine veth1
 run nmiface iface-list --all
 nm_sees
+
+step "The same host through libvirt's own client: virsh on nmiface-interfaced"
+# libvirt's modular-daemon socket in the sandbox's private /run: virsh's interface:///system
+# finds it by itself, as it finds virtinterfaced's on a libvirt host.
+nmiface-interfaced &
+daemon_pid=$!
+while [ ! -S /run/libvirt/virtinterfaced-sock-ro ]; do sleep 0.05; done
+run virsh -c interface:///system iface-define "$demo/br0.xml"
+run virsh -c interface:///system iface-start br0
+run virsh -c interface:///system iface-list --all
+run virsh -c interface:///system iface-dumpxml br0 --inactive
+run virsh -c interface:///system iface-begin
+run virsh -c interface:///system iface-undefine br0
+run virsh -c interface:///system iface-rollback
+run virsh -c interface:///system iface-mac br0
+# virsh 9.0 exits 1 after a successful iface-destroy (its cmdInterfaceDestroy returns false).
+run virsh -c interface:///system iface-destroy br0 || true
+run virsh -c interface:///system iface-undefine br0
+run virsh -r -c interface:///system iface-define "$demo/br0.xml" || true
+run virsh -c interface:///system iface-dumpxml nosuch || true
+kill "$daemon_pid"
+wait "$daemon_pid"
+
 printf '\nTour finished.\n'

@@ -4,6 +4,6 @@
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$top/build}
-export PATH="$build/src/tools:$PATH"
+export PATH="$build/src/tools:$build/src/daemon:$PATH"
 exec "$top/tests/realnm/nm-sandbox" --veth veth0:veth0p --veth veth1:veth1p -- \
     "$top/demo/tour-inside.sh" "$top/demo"

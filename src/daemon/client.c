@@ -49,7 +49,8 @@ struct _NmiClient {
     GQueue out; /* GBytes* to write */
     gsize out_offset;
     gsize out_bytes;
-    gboolean closed;
+    gboolean reading; /* the main loop watches for input */
+    gboolean closed;  /* and the socket is closed */
 
     /* The running call's (one worker at a time, or the last unref). */
     NmiClientState state;
@@ -85,12 +86,17 @@ static void iface_free(gpointer iface)
     virInterfaceFree(iface);
 }
 
+static gboolean wants_input_locked(NmiClient *client)
+{
+    return client->calls.length < NMI_CLIENT_MAX_CALLS && client->out_bytes < NMI_CLIENT_OUT_HIGH;
+}
+
 static gboolean wants_input(NmiClient *client)
 {
     gboolean wants;
 
     g_mutex_lock(&client->lock);
-    wants = client->calls.length < NMI_CLIENT_MAX_CALLS && client->out_bytes < NMI_CLIENT_OUT_HIGH;
+    wants = wants_input_locked(client);
     g_mutex_unlock(&client->lock);
     return wants;
 }
@@ -102,9 +108,10 @@ static void update_condition(NmiClient *client)
 
     if (client->source == NULL)
         return;
-    if (wants_input(client))
-        cond |= G_IO_IN;
     g_mutex_lock(&client->lock);
+    client->reading = wants_input_locked(client);
+    if (client->reading)
+        cond |= G_IO_IN;
     if (client->out_bytes > 0)
         cond |= G_IO_OUT;
     g_mutex_unlock(&client->lock);
@@ -137,10 +144,11 @@ static gboolean over_limit(NmiClient *client)
     return over;
 }
 
-/* Main thread: writes what the socket takes. FALSE when the client must go. */
-static gboolean flush_out(NmiClient *client)
+/* Writes what the socket takes, without blocking. FALSE when the socket failed. */
+static gboolean flush_out_locked(NmiClient *client)
 {
-    g_mutex_lock(&client->lock);
+    if (client->closed)
+        return TRUE;
     while (client->out.head != NULL) {
         GBytes *head = client->out.head->data;
         gsize size;
@@ -152,10 +160,8 @@ static gboolean flush_out(NmiClient *client)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
-        if (n <= 0) {
-            g_mutex_unlock(&client->lock);
+        if (n <= 0)
             return FALSE;
-        }
         client->out_offset += n;
         client->out_bytes -= n;
         if (client->out_offset == size) {
@@ -163,8 +169,18 @@ static gboolean flush_out(NmiClient *client)
             client->out_offset = 0;
         }
     }
-    g_mutex_unlock(&client->lock);
     return TRUE;
+}
+
+/* Main thread. FALSE when the client must go. */
+static gboolean flush_out(NmiClient *client)
+{
+    gboolean ok;
+
+    g_mutex_lock(&client->lock);
+    ok = flush_out_locked(client);
+    g_mutex_unlock(&client->lock);
+    return ok;
 }
 
 static gboolean flush_in_main(gpointer data)
@@ -186,6 +202,7 @@ void nmi_client_run_calls(NmiClient *client)
     for (;;) {
         NmiCall *call;
         GBytes *reply;
+        gboolean need_main;
 
         g_mutex_lock(&client->lock);
         call = client->closed ? NULL : g_queue_pop_head(&client->calls);
@@ -196,27 +213,36 @@ void nmi_client_run_calls(NmiClient *client)
         }
         g_mutex_unlock(&client->lock);
 
-        if (nmi_server_verbose(client->server)) {
-            const NmiProcedure *proc = nmi_procedure_find(call->hdr.proc);
-
-            g_printerr("client %u: call %u %s\n", client->id, call->hdr.serial,
-                       proc != NULL ? proc->name : "(unknown)");
-        }
         {
             gsize len;
             const guint8 *bytes = g_bytes_get_data(call->packet, &len);
+            gint64 start = g_get_monotonic_time();
 
             reply = nmi_dispatch_call(&client->state, &call->hdr, bytes + NMI_PACKET_MIN_LEN,
                                       len - NMI_PACKET_MIN_LEN);
+            if (nmi_server_verbose(client->server)) {
+                const NmiProcedure *proc = nmi_procedure_find(call->hdr.proc);
+
+                g_printerr("client %u: call %u %s, %" G_GINT64_FORMAT " us\n", client->id,
+                           call->hdr.serial, proc != NULL ? proc->name : "(unknown)",
+                           g_get_monotonic_time() - start);
+            }
         }
         call_free(call);
         nmi_server_call_done(client->server);
 
+        /* The reply goes out from here when the socket takes it whole, saving a wake-up of
+         * the main loop per call; the main loop is needed for the rest, for a failed socket
+         * (it closes the client) and to resume reading a client it had stopped reading. */
         queue_reply(client, reply);
-        /* The main thread writes; it closes the client too when it is over its limit. */
-        g_main_context_invoke_full(nmi_server_context(client->server), G_PRIORITY_DEFAULT,
-                                   flush_in_main, nmi_client_ref(client),
-                                   (GDestroyNotify)nmi_client_unref);
+        g_mutex_lock(&client->lock);
+        need_main = !flush_out_locked(client) || client->out_bytes > 0 ||
+                    (!client->reading && !client->closed);
+        g_mutex_unlock(&client->lock);
+        if (need_main)
+            g_main_context_invoke_full(nmi_server_context(client->server), G_PRIORITY_DEFAULT,
+                                       flush_in_main, nmi_client_ref(client),
+                                       (GDestroyNotify)nmi_client_unref);
     }
 }
 
@@ -362,8 +388,7 @@ static GSourceFuncs client_source_funcs = {
     .dispatch = client_source_dispatch,
 };
 
-NmiClient *nmi_client_new(NmiServer *server, int fd, gboolean readonly, guint id,
-                          GError **error)
+NmiClient *nmi_client_new(NmiServer *server, int fd, gboolean readonly, guint id, GError **error)
 {
     NmiClient *client = g_new0(NmiClient, 1);
 
@@ -383,10 +408,10 @@ NmiClient *nmi_client_new(NmiServer *server, int fd, gboolean readonly, guint id
     /* Keys are the objects' own names (see dispatch-iface.c). */
     client->state.ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, iface_free);
 
-    client->source =
-        (NmiClientSource *)g_source_new(&client_source_funcs, sizeof(NmiClientSource));
+    client->source = (NmiClientSource *)g_source_new(&client_source_funcs, sizeof(NmiClientSource));
     client->source->client = client;
     client->source->tag = g_source_add_unix_fd(&client->source->parent, fd, G_IO_IN);
+    client->reading = TRUE;
     g_source_attach(&client->source->parent, nmi_server_context(server));
     return client;
 }
@@ -406,9 +431,10 @@ void nmi_client_close(NmiClient *client)
     g_queue_clear_full(&client->calls, (GDestroyNotify)call_free);
     g_queue_clear_full(&client->out, (GDestroyNotify)g_bytes_unref);
     client->out_bytes = 0;
-    g_mutex_unlock(&client->lock);
+    /* Under the lock: a worker writes to the socket only while it is open. */
     close(client->fd);
     client->fd = -1;
+    g_mutex_unlock(&client->lock);
     if (nmi_server_verbose(client->server))
         g_printerr("client %u: disconnected\n", client->id);
     nmi_server_client_gone(client->server, client);

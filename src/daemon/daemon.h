@@ -22,11 +22,11 @@
 
 /* Calls a client may have queued before we stop reading its socket (libvirt's
  * max_client_requests), and the replies it may leave unread before it is dropped. */
-#define NMI_CLIENT_MAX_CALLS     5
-#define NMI_CLIENT_OUT_HIGH      (1024 * 1024)
-#define NMI_CLIENT_OUT_LIMIT     (2 * (VIR_NET_MESSAGE_MAX + VIR_NET_MESSAGE_LEN_MAX))
+#define NMI_CLIENT_MAX_CALLS 5
+#define NMI_CLIENT_OUT_HIGH  (1024 * 1024)
+#define NMI_CLIENT_OUT_LIMIT (2 * (VIR_NET_MESSAGE_MAX + VIR_NET_MESSAGE_LEN_MAX))
 /* A packet's buffer starts at libvirt's initial message size and grows as bytes arrive. */
-#define NMI_CLIENT_FIRST_BUFFER  65536
+#define NMI_CLIENT_FIRST_BUFFER 65536
 
 typedef struct _NmiServer NmiServer;
 typedef struct _NmiClient NmiClient;
@@ -65,8 +65,7 @@ typedef struct {
 void nmi_listener_free(NmiListener *listener);
 
 /* client.c */
-NmiClient *nmi_client_new(NmiServer *server, int fd, gboolean readonly, guint id,
-                          GError **error);
+NmiClient *nmi_client_new(NmiServer *server, int fd, gboolean readonly, guint id, GError **error);
 NmiClient *nmi_client_ref(NmiClient *client);
 void nmi_client_unref(NmiClient *client);
 void nmi_client_close(NmiClient *client);
@@ -76,7 +75,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(NmiClient, nmi_client_unref)
 /* What a procedure sees of its client (worker thread, one call at a time). */
 typedef struct {
     NmiServer *server; /* NULL in the packet tests and the fuzzer */
-    gboolean readonly;  /* the socket's */
+    gboolean readonly; /* the socket's */
     virConnectPtr conn;
     gboolean conn_readonly;
     char *opened_name;
@@ -84,8 +83,7 @@ typedef struct {
 } NmiClientState;
 
 /* dispatch.c */
-typedef gboolean (*NmiProcHandler)(NmiClientState *state, void *args, void *ret,
-                                   NmiRpcError *err);
+typedef gboolean (*NmiProcHandler)(NmiClientState *state, void *args, void *ret, NmiRpcError *err);
 
 typedef struct {
     int proc;

@@ -67,8 +67,7 @@ static gboolean proc_get_version(NmiClientState *state, void *args, void *ret, N
     return TRUE;
 }
 
-static gboolean proc_get_lib_version(NmiClientState *state, void *args, void *ret,
-                                     NmiRpcError *err)
+static gboolean proc_get_lib_version(NmiClientState *state, void *args, void *ret, NmiRpcError *err)
 {
     remote_connect_get_lib_version_ret *r = ret;
 
@@ -88,9 +87,9 @@ static gboolean proc_get_uri(NmiClientState *state, void *args, void *ret, NmiRp
 {
     remote_connect_get_uri_ret *r = ret;
 
-    r->uri = g_strdup(state->opened_name != NULL && state->opened_name[0] != '\0'
-                          ? state->opened_name
-                          : NMI_INTERFACE_URI);
+    r->uri =
+        g_strdup(state->opened_name != NULL && state->opened_name[0] != '\0' ? state->opened_name
+                                                                             : NMI_INTERFACE_URI);
     return TRUE;
 }
 
@@ -124,8 +123,7 @@ static gboolean proc_auth_list(NmiClientState *state, void *args, void *ret, Nmi
     return TRUE;
 }
 
-static gboolean proc_close_callback(NmiClientState *state, void *args, void *ret,
-                                    NmiRpcError *err)
+static gboolean proc_close_callback(NmiClientState *state, void *args, void *ret, NmiRpcError *err)
 {
     /* We never close a connection on the client's behalf, so there is nothing to tell. */
     return TRUE;
@@ -133,14 +131,15 @@ static gboolean proc_close_callback(NmiClientState *state, void *args, void *ret
 
 #define PROC_VOID(num, fn, conn)                                                                   \
     {                                                                                              \
-        .proc = REMOTE_PROC_##num, .name = #num, .args_proc = (xdrproc_t)nmi_xdr_void, .args_size = 0,               \
-        .ret_proc = (xdrproc_t)nmi_xdr_void, .ret_size = 0, .handler = fn, .needs_conn = conn          \
+        .proc = REMOTE_PROC_##num, .name = #num, .args_proc = (xdrproc_t)nmi_xdr_void,             \
+        .args_size = 0, .ret_proc = (xdrproc_t)nmi_xdr_void, .ret_size = 0, .handler = fn,         \
+        .needs_conn = conn                                                                         \
     }
 #define PROC_RET(num, fn, type, conn)                                                              \
     {                                                                                              \
-        .proc = REMOTE_PROC_##num, .name = #num, .args_proc = (xdrproc_t)nmi_xdr_void, .args_size = 0,               \
-        .ret_proc = (xdrproc_t)xdr_##type, .ret_size = sizeof(type), .handler = fn,                \
-        .needs_conn = conn                                                                         \
+        .proc = REMOTE_PROC_##num, .name = #num, .args_proc = (xdrproc_t)nmi_xdr_void,             \
+        .args_size = 0, .ret_proc = (xdrproc_t)xdr_##type, .ret_size = sizeof(type),               \
+        .handler = fn, .needs_conn = conn                                                          \
     }
 
 const NmiProcedure nmi_connect_procedures[] = {
@@ -152,12 +151,10 @@ const NmiProcedure nmi_connect_procedures[] = {
      .handler = proc_open},
     PROC_VOID(CONNECT_CLOSE, proc_close, FALSE),
     PROC_RET(CONNECT_GET_TYPE, proc_get_type, remote_connect_get_type_ret, TRUE),
-    PROC_RET(CONNECT_GET_VERSION, proc_get_version, remote_connect_get_version_ret,
+    PROC_RET(CONNECT_GET_VERSION, proc_get_version, remote_connect_get_version_ret, TRUE),
+    PROC_RET(CONNECT_GET_LIB_VERSION, proc_get_lib_version, remote_connect_get_lib_version_ret,
              TRUE),
-    PROC_RET(CONNECT_GET_LIB_VERSION, proc_get_lib_version,
-             remote_connect_get_lib_version_ret, TRUE),
-    PROC_RET(CONNECT_GET_HOSTNAME, proc_get_hostname, remote_connect_get_hostname_ret,
-             TRUE),
+    PROC_RET(CONNECT_GET_HOSTNAME, proc_get_hostname, remote_connect_get_hostname_ret, TRUE),
     PROC_RET(CONNECT_GET_URI, proc_get_uri, remote_connect_get_uri_ret, TRUE),
     PROC_RET(CONNECT_IS_SECURE, proc_is_secure, remote_connect_is_secure_ret, TRUE),
     {.proc = REMOTE_PROC_CONNECT_SUPPORTS_FEATURE,

@@ -8,19 +8,16 @@
 
 #include "daemon.h"
 
-static void iface_to_wire(virInterfacePtr iface, remote_nonnull_interface *wire)
-{
-    wire->name = g_strdup(virInterfaceGetName(iface));
-    wire->mac = g_strdup(virInterfaceGetMACString(iface));
-}
-
 /* Keeps @iface (the reference is taken over) and puts it on the wire. The table's key is the
  * object's own name, so a replace also swaps the key for the new object's. */
 static void remember_iface(NmiClientState *state, virInterfacePtr iface,
                            remote_nonnull_interface *wire)
 {
-    iface_to_wire(iface, wire);
-    g_hash_table_replace(state->ifaces, (gpointer)virInterfaceGetName(iface), iface);
+    const char *name = virInterfaceGetName(iface);
+
+    wire->name = g_strdup(name);
+    wire->mac = g_strdup(virInterfaceGetMACString(iface));
+    g_hash_table_replace(state->ifaces, (gpointer)name, iface);
 }
 
 /* The object for what the client names: one it was given, else a lookup by name. */
@@ -57,8 +54,7 @@ static gboolean proc_num_of(NmiClientState *state, void *args, void *ret, NmiRpc
                       &((remote_connect_num_of_interfaces_ret *)ret)->num, err);
 }
 
-static gboolean proc_num_of_defined(NmiClientState *state, void *args, void *ret,
-                                    NmiRpcError *err)
+static gboolean proc_num_of_defined(NmiClientState *state, void *args, void *ret, NmiRpcError *err)
 {
     return int_result(virConnectNumOfDefinedInterfaces(state->conn),
                       &((remote_connect_num_of_interfaces_ret *)ret)->num, err);
@@ -142,16 +138,14 @@ static gboolean iface_result(NmiClientState *state, virInterfacePtr iface, void 
     return TRUE;
 }
 
-static gboolean proc_lookup_by_name(NmiClientState *state, void *args, void *ret,
-                                    NmiRpcError *err)
+static gboolean proc_lookup_by_name(NmiClientState *state, void *args, void *ret, NmiRpcError *err)
 {
     remote_interface_lookup_by_name_args *a = args;
 
     return iface_result(state, virInterfaceLookupByName(state->conn, a->name), ret, err);
 }
 
-static gboolean proc_lookup_by_mac(NmiClientState *state, void *args, void *ret,
-                                   NmiRpcError *err)
+static gboolean proc_lookup_by_mac(NmiClientState *state, void *args, void *ret, NmiRpcError *err)
 {
     remote_interface_lookup_by_mac_string_args *a = args;
 
@@ -228,15 +222,13 @@ static gboolean proc_change_begin(NmiClientState *state, void *args, void *ret, 
                       NULL, err);
 }
 
-static gboolean proc_change_commit(NmiClientState *state, void *args, void *ret,
-                                   NmiRpcError *err)
+static gboolean proc_change_commit(NmiClientState *state, void *args, void *ret, NmiRpcError *err)
 {
     return int_result(virInterfaceChangeCommit(state->conn, ((remote_flags_args *)args)->flags),
                       NULL, err);
 }
 
-static gboolean proc_change_rollback(NmiClientState *state, void *args, void *ret,
-                                     NmiRpcError *err)
+static gboolean proc_change_rollback(NmiClientState *state, void *args, void *ret, NmiRpcError *err)
 {
     return int_result(virInterfaceChangeRollback(state->conn, ((remote_flags_args *)args)->flags),
                       NULL, err);
@@ -250,14 +242,14 @@ static gboolean proc_change_rollback(NmiClientState *state, void *args, void *re
     }
 #define PROC_NO_ARGS(num, fn, ret_type)                                                            \
     {                                                                                              \
-        .proc = REMOTE_PROC_##num, .name = #num, .args_proc = (xdrproc_t)nmi_xdr_void,                 \
+        .proc = REMOTE_PROC_##num, .name = #num, .args_proc = (xdrproc_t)nmi_xdr_void,             \
         .ret_proc = (xdrproc_t)xdr_##ret_type, .ret_size = sizeof(ret_type), .handler = fn,        \
         .needs_conn = TRUE                                                                         \
     }
 #define PROC_NO_RET(num, fn, args_type)                                                            \
     {                                                                                              \
         .proc = REMOTE_PROC_##num, .name = #num, .args_proc = (xdrproc_t)xdr_##args_type,          \
-        .args_size = sizeof(args_type), .ret_proc = (xdrproc_t)nmi_xdr_void, .handler = fn,            \
+        .args_size = sizeof(args_type), .ret_proc = (xdrproc_t)nmi_xdr_void, .handler = fn,        \
         .needs_conn = TRUE                                                                         \
     }
 
@@ -277,8 +269,7 @@ const NmiProcedure nmi_iface_procedures[] = {
          remote_interface_lookup_by_mac_string_args, remote_interface_ret),
     PROC(INTERFACE_GET_XML_DESC, proc_get_xml_desc, remote_interface_get_xml_desc_args,
          remote_interface_get_xml_desc_ret),
-    PROC(INTERFACE_DEFINE_XML, proc_define, remote_interface_define_xml_args,
-         remote_interface_ret),
+    PROC(INTERFACE_DEFINE_XML, proc_define, remote_interface_define_xml_args, remote_interface_ret),
     PROC_NO_RET(INTERFACE_UNDEFINE, proc_undefine, remote_interface_args),
     PROC_NO_RET(INTERFACE_CREATE, proc_create, remote_interface_flags_args),
     PROC_NO_RET(INTERFACE_DESTROY, proc_destroy, remote_interface_flags_args),

@@ -52,8 +52,7 @@ GBytes *nmi_dispatch_call(NmiClientState *state, const vir_net_message_header *h
     gboolean ok;
 
     if (proc == NULL) {
-        nmi_rpc_error_set(&err, NMI_VIR_FROM_REMOTE,
-                          VIR_ERR_NO_SUPPORT,
+        nmi_rpc_error_set(&err, NMI_VIR_FROM_REMOTE, VIR_ERR_NO_SUPPORT,
                           "this function is not supported by the connection driver: "
                           "unknown procedure: %d",
                           hdr->proc);
@@ -85,8 +84,7 @@ GBytes *nmi_dispatch_call(NmiClientState *state, const vir_net_message_header *h
     reply = nmi_packet_encode(&reply_hdr, proc->ret_proc, ret, &error);
     xdr_free(proc->ret_proc, ret);
     if (reply == NULL) {
-        nmi_rpc_error_set(&err, NMI_VIR_FROM_RPC, NMI_VIR_ERR_RPC, "RPC error: %s",
-                          error->message);
+        nmi_rpc_error_set(&err, NMI_VIR_FROM_RPC, NMI_VIR_ERR_RPC, "RPC error: %s", error->message);
         return error_reply(hdr, &err);
     }
     return reply;

@@ -34,8 +34,8 @@ static gboolean fill_address(struct sockaddr_un *addr, const char *path, GError 
     memset(addr, 0, sizeof(*addr));
     addr->sun_family = AF_UNIX;
     if (strlen(path) >= sizeof(addr->sun_path)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_FILENAME_TOO_LONG,
-                    "socket path '%s' is too long", path);
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_FILENAME_TOO_LONG, "socket path '%s' is too long",
+                    path);
         return FALSE;
     }
     strcpy(addr->sun_path, path);
@@ -100,7 +100,8 @@ static NmiListener *listen_on(const char *path, mode_t mode, gboolean readonly, 
 
 GPtrArray *nmi_listen_sockets(const char *socket_dir, GError **error)
 {
-    g_autoptr(GPtrArray) listeners = g_ptr_array_new_with_free_func((GDestroyNotify)nmi_listener_free);
+    g_autoptr(GPtrArray) listeners =
+        g_ptr_array_new_with_free_func((GDestroyNotify)nmi_listener_free);
     g_autofree char *rw = g_build_filename(socket_dir, SOCKET_RW, NULL);
     g_autofree char *ro = g_build_filename(socket_dir, SOCKET_RO, NULL);
     NmiListener *listener;
@@ -133,7 +134,8 @@ static gboolean bound_path_is_ro(int fd)
 
 GPtrArray *nmi_listen_activated(GError **error)
 {
-    g_autoptr(GPtrArray) listeners = g_ptr_array_new_with_free_func((GDestroyNotify)nmi_listener_free);
+    g_autoptr(GPtrArray) listeners =
+        g_ptr_array_new_with_free_func((GDestroyNotify)nmi_listener_free);
     char **names = NULL;
     int n = sd_listen_fds_with_names(TRUE, &names);
 
@@ -148,8 +150,8 @@ GPtrArray *nmi_listen_activated(GError **error)
 
         /* systemd made the socket file: it is not ours to unlink. */
         listener->fd = fd;
-        listener->readonly = (names != NULL && g_strcmp0(names[i], UNIT_RO) == 0) ||
-                             bound_path_is_ro(fd);
+        listener->readonly =
+            (names != NULL && g_strcmp0(names[i], UNIT_RO) == 0) || bound_path_is_ro(fd);
         g_unix_set_fd_nonblocking(fd, TRUE, NULL);
         g_ptr_array_add(listeners, listener);
     }

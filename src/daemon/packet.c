@@ -106,8 +106,7 @@ static gboolean encode_into(char *buf, u_int size, const vir_net_message_header 
     gboolean ok;
     guint32 be;
 
-    xdrmem_create(&xdr, buf + VIR_NET_MESSAGE_LEN_MAX, size - VIR_NET_MESSAGE_LEN_MAX,
-                  XDR_ENCODE);
+    xdrmem_create(&xdr, buf + VIR_NET_MESSAGE_LEN_MAX, size - VIR_NET_MESSAGE_LEN_MAX, XDR_ENCODE);
     ok = xdr_vir_net_message_header(&xdr, (vir_net_message_header *)hdr) &&
          (proc == NULL || proc(&xdr, (void *)body));
     *used = VIR_NET_MESSAGE_LEN_MAX + xdr_getpos(&xdr);

@@ -136,8 +136,8 @@ static gboolean peer_allowed(NmiServer *server, int fd, gboolean readonly, guint
         return FALSE;
     }
     if (server->verbose)
-        g_printerr("client %u: connected, pid %d uid %u%s\n", id, (int)cred.pid,
-                   (unsigned)cred.uid, readonly ? ", read-only" : "");
+        g_printerr("client %u: connected, pid %d uid %u%s\n", id, (int)cred.pid, (unsigned)cred.uid,
+                   readonly ? ", read-only" : "");
     if (readonly || cred.uid == 0 || cred.uid == geteuid())
         return TRUE;
     g_printerr("client %u: uid %u refused on the read-write socket\n", id, (unsigned)cred.uid);

@@ -289,8 +289,7 @@ static void test_truncated_and_padded(void)
         {
             g_autofree void *args = g_malloc0(MAX(proc->args_size, 1));
 
-            g_assert_false(
-                nmi_packet_decode_payload(longer, len + 4, proc->args_proc, args, NULL));
+            g_assert_false(nmi_packet_decode_payload(longer, len + 4, proc->args_proc, args, NULL));
         }
     }
     for (gsize cut = 0; cut < NMI_PACKET_MIN_LEN; cut++) {
@@ -298,19 +297,17 @@ static void test_truncated_and_padded(void)
         vir_net_message_header hdr;
         gsize offset;
 
-        g_assert_false(nmi_packet_decode_header(g_bytes_get_data(p->bytes, NULL), cut, &hdr,
-                                                &offset, NULL));
+        g_assert_false(
+            nmi_packet_decode_header(g_bytes_get_data(p->bytes, NULL), cut, &hdr, &offset, NULL));
     }
 }
 
 static void test_keepalive(void)
 {
-    const guint8 pong[] = {0, 0, 0, 28, 0x6b, 0x65, 0x65, 0x70, 0, 0, 0, 1, 0, 0, 0, 2,
-                           0, 0, 0, 2,  0,    0,    0,    0,    0, 0, 0, 0};
-    vir_net_message_header ping = {.prog = KEEPALIVE_PROGRAM,
-                                   .vers = 1,
-                                   .proc = KEEPALIVE_PROC_PING,
-                                   .type = VIR_NET_MESSAGE};
+    const guint8 pong[] = {0, 0, 0, 28, 0x6b, 0x65, 0x65, 0x70, 0, 0, 0, 1, 0, 0,
+                           0, 2, 0, 0,  0,    2,    0,    0,    0, 0, 0, 0, 0, 0};
+    vir_net_message_header ping = {
+        .prog = KEEPALIVE_PROGRAM, .vers = 1, .proc = KEEPALIVE_PROC_PING, .type = VIR_NET_MESSAGE};
     g_autoptr(GBytes) reply = nmi_dispatch_keepalive(&ping);
     g_autoptr(GBytes) expected = g_bytes_new_static(pong, sizeof(pong));
 

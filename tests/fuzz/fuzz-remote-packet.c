@@ -27,8 +27,8 @@ static void check_reencode(const vir_net_message_header *hdr, xdrproc_t proc, gs
     if (first == NULL)
         __builtin_trap(); /* it decoded from fewer bytes than a message holds */
     first_data = g_bytes_get_data(first, &first_len);
-    if (!nmi_packet_decode_payload(first_data + NMI_PACKET_MIN_LEN,
-                                   first_len - NMI_PACKET_MIN_LEN, proc, again, NULL))
+    if (!nmi_packet_decode_payload(first_data + NMI_PACKET_MIN_LEN, first_len - NMI_PACKET_MIN_LEN,
+                                   proc, again, NULL))
         __builtin_trap();
     second = nmi_packet_encode(hdr, proc, again, NULL);
     xdr_free(proc, again);
@@ -56,8 +56,8 @@ static void one_packet(NmiClientState *state, const guint8 *data, gsize len)
     proc = nmi_procedure_find(hdr.proc);
     if (hdr.type == VIR_NET_REPLY) {
         if (hdr.status == VIR_NET_ERROR)
-            check_reencode(&hdr, (xdrproc_t)xdr_remote_error, sizeof(remote_error),
-                           data + offset, len - offset);
+            check_reencode(&hdr, (xdrproc_t)xdr_remote_error, sizeof(remote_error), data + offset,
+                           len - offset);
         else if (proc != NULL)
             check_reencode(&hdr, proc->ret_proc, proc->ret_size, data + offset, len - offset);
         return;

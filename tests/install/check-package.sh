@@ -130,10 +130,16 @@ if [ "${CI:-}" = true ]; then
     fi
     if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         "${debs[@]}" >"$work/apt.log" 2>&1; then
+        say "installed with apt-get: $(dpkg-query -W -f='${Package} ${Version}, ' $packages)"
         unset LD_LIBRARY_PATH NMIFACE_DRIVER_DIR
         check_installed ""
+        # the daemon's sockets would take libvirt's: the admin enables them, not the package
+        ! ls /etc/systemd/system/*.wants/nmiface-interfaced* >/dev/null 2>&1 ||
+            problem "installing enabled $(ls /etc/systemd/system/*.wants/nmiface-interfaced*)"
         DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $packages >/dev/null 2>&1 ||
             problem "apt-get purge"
+        [ ! -e /usr/bin/nmiface ] && [ ! -e /etc/nmiface ] ||
+            problem "files left after apt-get purge: $(ls -d /usr/bin/nmiface /etc/nmiface 2>&1)"
     else
         cat "$work/apt.log" >&2
         problem "apt-get install of the packages"

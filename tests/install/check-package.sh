@@ -110,6 +110,34 @@ check_installed() {
     [ "$pages" -ge 2 ] || problem "only $pages man page(s) under $prefix/usr/share/man"
 }
 check_installed "$root"
+
+# libnmiface-dev: a libvirt-style program builds with the packaged header, .pc and link library
+# alone, and runs on the packaged library and driver.
+cat >"$work/client.c" <<'EOF'
+#include <nmiface/libvirt-interface.h>
+#include <stdio.h>
+
+int main(void)
+{
+    virConnectPtr conn = virConnectOpenReadOnly(NULL);
+
+    if (conn != NULL) {
+        virConnectClose(conn);
+        return 2;
+    }
+    printf("%s\n", virGetLastErrorMessage());
+    return 0;
+}
+EOF
+if flags=$(PKG_CONFIG_PATH=$root/usr/lib/$multiarch/pkgconfig PKG_CONFIG_SYSROOT_DIR=$root \
+    pkg-config --cflags --libs libnmiface) &&
+    cc -o "$work/client" "$work/client.c" $flags 2>"$work/cc.log"; then
+    got=$("$work/client" 2>&1) || problem "the libnmiface-dev client: exit status $?: $got"
+    [[ $got == *"cannot connect to the system bus"* ]] ||
+        problem "the libnmiface-dev client says '$got'"
+else
+    problem "building a client with libnmiface-dev: $(cat "$work/cc.log")"
+fi
 # nmiface.conf is a conffile: the admin's edits survive upgrades.
 conffiles=$(dpkg-deb -I "$work"/src/nmiface-driver-nm_*.deb conffiles 2>/dev/null) || true
 [ "$conffiles" = /etc/nmiface/nmiface.conf ] ||

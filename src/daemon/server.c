@@ -19,6 +19,10 @@
 #define NMI_SERVER_WORKERS 20
 /* Connections a client closed, kept open for the next one of the same kind. */
 #define NMI_SERVER_SPARE_CONNECTIONS 2
+/* libvirt's default max_clients; past it, and while accept() runs out of descriptors, the
+ * daemon stops accepting instead of spinning on a listening socket it cannot serve. */
+#define NMI_SERVER_MAX_CLIENTS    5000
+#define NMI_SERVER_ACCEPT_RETRY_S 1
 
 struct _NmiServer {
     char *uri;
@@ -27,8 +31,9 @@ struct _NmiServer {
     GMainContext *context;
     GMainLoop *loop;
     GPtrArray *listeners;
-    GPtrArray *listen_sources;
-    GHashTable *clients; /* NmiClient* -> the server's reference */
+    GPtrArray *listen_sources; /* empty while not accepting */
+    guint accept_retry;        /* timeout source that resumes accepting */
+    GHashTable *clients;       /* NmiClient* -> the server's reference */
     GThreadPool *pool;
     gint calls_in_flight;
     GMutex spare_lock;
@@ -106,9 +111,52 @@ static void spare_close(gpointer conn)
     virConnectClose(conn);
 }
 
+static gboolean accept_clients(gint fd, GIOCondition condition, gpointer data);
+
+typedef struct {
+    NmiServer *server;
+    NmiListener *listener;
+} ListenCtx;
+
+static void accept_start(NmiServer *server)
+{
+    if (server->listen_sources->len > 0)
+        return;
+    for (guint i = 0; i < server->listeners->len; i++) {
+        ListenCtx *ctx = g_new0(ListenCtx, 1);
+        GSource *source;
+
+        ctx->server = server;
+        ctx->listener = server->listeners->pdata[i];
+        source = g_unix_fd_source_new(ctx->listener->fd, G_IO_IN);
+        g_source_set_callback(source, G_SOURCE_FUNC(accept_clients), ctx, g_free);
+        g_source_attach(source, server->context);
+        g_ptr_array_add(server->listen_sources, source);
+    }
+}
+
+static void accept_stop(NmiServer *server)
+{
+    for (guint i = 0; i < server->listen_sources->len; i++)
+        g_source_destroy(server->listen_sources->pdata[i]);
+    g_ptr_array_set_size(server->listen_sources, 0);
+}
+
+static gboolean accept_resume(gpointer data)
+{
+    NmiServer *server = data;
+
+    server->accept_retry = 0;
+    if (g_hash_table_size(server->clients) < NMI_SERVER_MAX_CLIENTS)
+        accept_start(server);
+    return G_SOURCE_REMOVE;
+}
+
 void nmi_server_client_gone(NmiServer *server, NmiClient *client)
 {
     g_hash_table_remove(server->clients, client);
+    if (server->accept_retry == 0 && g_hash_table_size(server->clients) < NMI_SERVER_MAX_CLIENTS)
+        accept_start(server);
 }
 
 static void run_client_calls(gpointer data, gpointer user_data)
@@ -144,11 +192,6 @@ static gboolean peer_allowed(NmiServer *server, int fd, gboolean readonly, guint
     return FALSE;
 }
 
-typedef struct {
-    NmiServer *server;
-    NmiListener *listener;
-} ListenCtx;
-
 static gboolean accept_clients(gint fd, GIOCondition condition, gpointer data)
 {
     ListenCtx *ctx = data;
@@ -160,10 +203,16 @@ static gboolean accept_clients(gint fd, GIOCondition condition, gpointer data)
         guint id;
         NmiClient *client;
 
-        if (cfd < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-                g_printerr("accept: %s\n", g_strerror(errno));
+        if (cfd < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
             return G_SOURCE_CONTINUE;
+        if (cfd < 0) {
+            /* Out of descriptors or memory: the pending connection stays readable, so wait. */
+            g_printerr("accept: %s; accepting again in %d s\n", g_strerror(errno),
+                       NMI_SERVER_ACCEPT_RETRY_S);
+            accept_stop(server);
+            server->accept_retry =
+                g_timeout_add_seconds(NMI_SERVER_ACCEPT_RETRY_S, accept_resume, server);
+            return G_SOURCE_REMOVE;
         }
         id = ++server->next_client_id;
         if (!peer_allowed(server, cfd, ctx->listener->readonly, id)) {
@@ -178,6 +227,11 @@ static gboolean accept_clients(gint fd, GIOCondition condition, gpointer data)
         }
         g_hash_table_add(server->clients, client);
         server->idle_since = 0;
+        if (g_hash_table_size(server->clients) >= NMI_SERVER_MAX_CLIENTS) {
+            g_printerr("%d clients: accepting again when one leaves\n", NMI_SERVER_MAX_CLIENTS);
+            accept_stop(server);
+            return G_SOURCE_REMOVE;
+        }
     }
 }
 
@@ -234,17 +288,7 @@ NmiServer *nmi_server_new(const NmiServerOptions *options, GError **error)
     g_mutex_init(&server->spare_lock);
     server->spare[FALSE] = g_ptr_array_new_with_free_func(spare_close);
     server->spare[TRUE] = g_ptr_array_new_with_free_func(spare_close);
-    for (guint i = 0; i < server->listeners->len; i++) {
-        ListenCtx *ctx = g_new0(ListenCtx, 1);
-        GSource *source;
-
-        ctx->server = server;
-        ctx->listener = server->listeners->pdata[i];
-        source = g_unix_fd_source_new(ctx->listener->fd, G_IO_IN);
-        g_source_set_callback(source, G_SOURCE_FUNC(accept_clients), ctx, g_free);
-        g_source_attach(source, server->context);
-        g_ptr_array_add(server->listen_sources, source);
-    }
+    accept_start(server);
     return server;
 }
 
@@ -270,14 +314,16 @@ void nmi_server_free(NmiServer *server)
     gpointer client;
 
     /* Close every socket first; calls still running finish before the pool goes. */
-    for (guint i = 0; i < server->listen_sources->len; i++)
-        g_source_destroy(server->listen_sources->pdata[i]);
-    g_ptr_array_unref(server->listen_sources);
+    if (server->accept_retry != 0)
+        g_source_remove(server->accept_retry);
+    server->accept_retry = G_MAXUINT; /* closing clients must not start accepting again */
+    accept_stop(server);
     while (g_hash_table_size(server->clients) > 0) {
         g_hash_table_iter_init(&iter, server->clients);
         g_hash_table_iter_next(&iter, &client, NULL);
         nmi_client_close(client);
     }
+    g_ptr_array_unref(server->listen_sources);
     g_thread_pool_free(server->pool, FALSE, TRUE);
     /* Replies the workers queued meanwhile hold client references until dispatched. */
     while (g_main_context_iteration(server->context, FALSE))

@@ -42,10 +42,10 @@ libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 
 class Daemon:
-    def __init__(self, *args):
+    def __init__(self, *args, wrapper=()):
         self.dir = tempfile.mkdtemp()
         self.stderr = open(os.path.join(self.dir, "stderr"), "w+")
-        self.proc = subprocess.Popen([DAEMON, "--socket-dir", self.dir, *args],
+        self.proc = subprocess.Popen([*wrapper, DAEMON, "--socket-dir", self.dir, *args],
                                      stderr=self.stderr)
         self.rw = os.path.join(self.dir, "virtinterfaced-sock")
         self.uri = f"interface+unix:///system?socket={self.rw}"
@@ -258,6 +258,29 @@ class TestSlowClient(DaemonTestCase):
         slow.close()
         fast.close()
 
+    def test_keepalive_during_a_long_call(self):
+        # A PING sent while the client's own Create waits on NM is answered at once: libvirt's
+        # client would otherwise give up on us after its keepalive timeout.
+        c = RawClient(self.daemon.rw)
+        c.open()
+        xml = ("<interface type='ethernet' name='eth1'><start mode='none'/>"
+               f"<mac address='{DEVICES['eth1']}'/></interface>")
+        c.call(131, xdr_string(xml) + struct.pack(">I", 0))  # INTERFACE_DEFINE_XML
+        self.assertEqual(c.reply()["status"], OK)
+        iface = xdr_string("eth1") + xdr_string(DEVICES["eth1"])
+        started = time.monotonic()
+        create = c.call(133, iface + struct.pack(">I", 0))  # INTERFACE_CREATE
+        time.sleep(0.2)
+        c.send(packet(KEEPALIVE, 1, 1, MESSAGE, 0))
+        first = c.reply()
+        pong_after = time.monotonic() - started
+        self.assertEqual((first["prog"], first["proc"]), (KEEPALIVE, 2), first)
+        second = c.reply()
+        self.assertEqual((second["serial"], second["status"]), (create, OK), second)
+        self.assertGreater(time.monotonic() - started, 2.0, "the Create did not wait on NM")
+        self.assertLess(pong_after, 2.0)
+        c.close()
+
     def test_client_that_stops_reading(self):
         # A client pipelines calls with large replies and never reads: the daemon stops
         # reading it, keeps its memory bounded, and answers everyone else meanwhile.
@@ -380,6 +403,48 @@ class TestBadClients(DaemonTestCase):
         c.call(131, xdr_string("<interface type='ethernet' name='eth0'/>") + b"\0\0\0\0")
         self.assertEqual(c.error_code(c.reply()), 29)  # VIR_ERR_OPERATION_DENIED
         c.close()
+
+
+class TestOutOfDescriptors(DaemonTestCase):
+    """With few file descriptors, a flood of connections makes accept() fail: the daemon
+    pauses accepting (no busy loop on a listening socket it cannot serve), serves the clients
+    it has, and accepts again once descriptors are free."""
+
+    def setUp(self):
+        self.daemon = Daemon(wrapper=("prlimit", "--nofile=48:48"))
+
+    def cpu_seconds(self):
+        with open(f"/proc/{self.daemon.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def test_flood(self):
+        conn = libvirt.open(self.daemon.uri)
+        flood = []
+        for _ in range(80):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.setblocking(False)
+            try:
+                s.connect(self.daemon.rw)
+            except (BlockingIOError, ConnectionRefusedError, OSError):
+                s.close()
+                continue
+            flood.append(s)
+        time.sleep(0.5)
+        before = self.cpu_seconds()
+        time.sleep(2)
+        spent = self.cpu_seconds() - before
+        self.assertLess(spent, 0.5, f"the daemon spun for {spent:.2f} s of CPU in 2 s")
+        self.assertIn("accept: Too many open files", self.daemon.log())
+        # The client it has is served all along.
+        self.assertEqual(len(conn.listAllInterfaces()), len(DEVICES))
+        for s in flood:
+            s.close()
+        conn.close()
+        time.sleep(1.5)  # the retry, then room again
+        conn = libvirt.open(self.daemon.uri)
+        self.assertEqual(len(conn.listAllInterfaces()), len(DEVICES))
+        conn.close()
 
 
 class TestIdleTimeout(unittest.TestCase):

@@ -13,13 +13,14 @@ shift
 results=$here/results
 conformance=$top/../shared/conformance/libvirt
 
-sections=(xmlconv settings_reply driver transactions journal dhcp daemon)
+sections=(xmlconv settings_reply driver transactions journal dhcp daemon completion)
 
 # Profile counts and repetitions (override from the environment for a quick run).
 # NMIFACE_BENCH_COLD_ONLY=1 and NMIFACE_BENCH_BASELINE=BUILD: see bench/sandbox-bench.sh.
 read -r -a driver_counts <<<"${NMIFACE_BENCH_DRIVER_COUNTS:-10 1000 4094}"
 driver_reps=${NMIFACE_BENCH_REPS:-5}
 read -r -a daemon_counts <<<"${NMIFACE_BENCH_DAEMON_COUNTS:-10 1000}"
+read -r -a completion_counts <<<"${NMIFACE_BENCH_COMPLETION_COUNTS:-10 1000 4094}"
 read -r -a txn_counts <<<"${NMIFACE_BENCH_TXN_COUNTS:-10 100 1000}"
 txn_reps=${NMIFACE_BENCH_TXN_REPS:-3}
 # The journal section compares this tree's txn-journal.c with the one of this commit.
@@ -228,6 +229,27 @@ EOF
 
 [ $# -gt 0 ] && sections=("$@")
 mkdir -p "$results"
+# One TAB of interface names in bash: nmiface's completion (a read-only iface-list under
+# timeout 2 and a 1 s NM timeout) against nmcli's own (nmcli --complete-args).
+section_completion() {
+    header "completion: one TAB of interface names, nmiface vs nmcli (bench/sandbox-bench.sh, bench/complete-once.sh)"
+    nm_header
+    cat <<EOF
+# method: N inactive bridge profiles as in the driver section, a fresh sandbox per N.
+#   One TAB = bash-completion loaded, COMP_WORDS filled, the completion function called and
+#   timed (date +%s%N around it): _nmiface for "nmiface iface-start " (runs nmiface -r -q
+#   iface-list --all under timeout 2 with NMIFACE_NM_TIMEOUT_MS=1000), _nmcli for "nmcli
+#   connection up " (runs nmcli --complete-args). $driver_reps TABs each, median.
+#   offered = candidates; names(b*) = the profiles b1..bN among them (all N = complete).
+EOF
+    local n
+    for n in "${completion_counts[@]}"; do
+        echo
+        echo "## $n profiles"
+        in_sandbox -- "$here/sandbox-bench.sh" "$build" completion "$n" "$driver_reps"
+    done
+}
+
 for s in "${sections[@]}"; do
     declare -F "section_$s" >/dev/null || { echo "run-bench.sh: no section '$s'" >&2; exit 2; }
     printf '==> bench section %s\n' "$s" >&2

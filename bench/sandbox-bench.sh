@@ -4,6 +4,8 @@
 #   sandbox-bench.sh BUILD txn N REPS      Begin/Undefine/Rollback and Begin/Undefine/Commit
 #   sandbox-bench.sh BUILD daemon N REPS   warm ListAll through nmiface-interfaced vs in-process;
 #                                          cold virsh iface-list --all vs nmiface vs nmcli
+#   sandbox-bench.sh BUILD completion N REPS  one TAB of interface names: nmiface's bash
+#                                          completion vs nmcli's (connection up)
 # N bridge profiles b1..bN (inactive, interface names) are written as keyfiles, then NM restarts.
 set -euo pipefail
 
@@ -18,7 +20,7 @@ export NMIFACE_NM_TIMEOUT_MS=120000
 "$NMIFACE_SANDBOX_CTL" restart-nm >/dev/null
 "$NMIFACE_SANDBOX_CTL" wait-startup 60 >/dev/null || true
 # NM has read every keyfile once it answers; check with the raw D-Bus listing (not NMClient).
-seen=$(busctl --system call org.freedesktop.NetworkManager \
+seen=$(busctl --system --timeout=120 call org.freedesktop.NetworkManager \
     /org/freedesktop/NetworkManager/Settings org.freedesktop.NetworkManager.Settings \
     ListConnections --timeout=120 | awk '{print $2}')
 echo "# profiles: $n bridge profiles + lo; NM reports $seen connections"
@@ -30,6 +32,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 now_ns() { date +%s%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "-")}'; }
+column_median() { awk -v c="$1" '{print $c}' "$2" | median; }
 
 # One cold run of CMD: prints "WALL_MS PEAK_RSS_KB LINES", LINES counting output lines that
 # match PATTERN (profiles b1..bN).
@@ -249,6 +252,33 @@ section_daemon() {
     kill "$pid"
     wait "$pid" || echo "# the daemon exited $? on SIGTERM"
     rm -rf "$dir" "$tmp/bench-runs.$$"
+}
+
+# One TAB after "nmiface iface-start " against one after "nmcli connection up ": each runs its
+# tool once (a fresh process, as on every TAB) and offers the names.
+section_completion() {
+    local i tool
+    printf '%-8s %-7s %8s %10s %10s %s\n' "profiles" "tool" "wall_ms" "offered" "names(b*)" \
+        "runs: wall_ms/names"
+    for tool in nmiface nmcli; do
+        : >/tmp/bench-runs.$$
+        for ((i = 0; i < reps; i++)); do
+            if [ $tool = nmiface ]; then
+                # the completion's own NM timeout, not the bench's long one
+                PATH="$build/src/tools:$PATH" env -u NMIFACE_NM_TIMEOUT_MS \
+                    "$here/complete-once.sh" "$here/../completion/nmiface" _nmiface '^b[0-9]+$' \
+                    "nmiface iface-start " >>/tmp/bench-runs.$$
+            else
+                "$here/complete-once.sh" /usr/share/bash-completion/completions/nmcli _nmcli \
+                    '^b[0-9]+$' "nmcli connection up " >>/tmp/bench-runs.$$
+            fi
+        done
+        printf '%-8s %-7s %8s %10s %10s %s\n' "$n" "$tool" \
+            "$(column_median 1 /tmp/bench-runs.$$)" "$(column_median 2 /tmp/bench-runs.$$)" \
+            "$(column_median 3 /tmp/bench-runs.$$)" \
+            "$(awk '{printf "%s/%s ", $1, $3}' /tmp/bench-runs.$$)"
+    done
+    rm -f /tmp/bench-runs.$$
 }
 
 "section_$mode"

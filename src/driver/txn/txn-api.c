@@ -3,6 +3,10 @@
  * ChangeBegin / ChangeCommit / ChangeRollback as driver vtable entries, and the start of the
  * safety-timeout watchdog.
  */
+#define _GNU_SOURCE /* dladdr */
+#include <dlfcn.h>
+#include <string.h>
+
 #include "txn-nm.h"
 
 #ifndef NMIFACE_TXN_WATCHDOG_PATH
@@ -11,6 +15,22 @@
 
 #define ENTER(conn) g_main_context_push_thread_default((conn)->context)
 #define LEAVE(conn) g_main_context_pop_thread_default((conn)->context)
+
+/* Whether this code runs from the build tree it was built in (tests, ./run demo). Only then may
+ * it fall back to the build tree's watchdog: an installed module must never run a program from
+ * a build directory (often under /tmp) that someone else could fill. */
+static gboolean running_from_build_tree(void)
+{
+    Dl_info info;
+    g_autofree char *self = NULL;
+    g_autofree char *root = NULL;
+
+    if (dladdr((void *)running_from_build_tree, &info) == 0 || info.dli_fname == NULL)
+        return FALSE;
+    self = g_canonicalize_filename(info.dli_fname, NULL);
+    root = g_canonicalize_filename(NMIFACE_DRIVER_BUILD_ROOT, NULL);
+    return g_str_has_prefix(self, root) && self[strlen(root)] == G_DIR_SEPARATOR;
+}
 
 gboolean nm_txn_spawn_watchdog(const NmiTxnJournal *journal, GError **error)
 {
@@ -23,7 +43,7 @@ gboolean nm_txn_spawn_watchdog(const NmiTxnJournal *journal, GError **error)
     if (program == NULL || *program == '\0')
         program = NMIFACE_TXN_WATCHDOG_PATH;
 #ifdef NMIFACE_TXN_WATCHDOG_BUILD_PATH
-    if (!g_file_test(program, G_FILE_TEST_IS_EXECUTABLE) &&
+    if (!g_file_test(program, G_FILE_TEST_IS_EXECUTABLE) && running_from_build_tree() &&
         g_file_test(NMIFACE_TXN_WATCHDOG_BUILD_PATH, G_FILE_TEST_IS_EXECUTABLE))
         program = NMIFACE_TXN_WATCHDOG_BUILD_PATH;
 #endif

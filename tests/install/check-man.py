@@ -109,7 +109,7 @@ def main():
         tap.check(False, f"TEST_HOOKS lists {var}, which no source reads any more")
 
     # Configuration keys: g_key_file_*(file, "group", "key", ...).
-    with open(os.path.join(src_dir, "driver", "txn-config.c")) as f:
+    with open(os.path.join(src_dir, "driver", "txn", "txn-config.c")) as f:
         keys = set(re.findall(r'g_key_file_\w+\(\w+, "([a-z-]+)", "([a-z-]+)"', f.read()))
     tap.check(len(keys) > 0, "txn-config.c reads keys")
     conf_page = pages["nmiface.conf.5"]

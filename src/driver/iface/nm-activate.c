@@ -305,10 +305,9 @@ static GPtrArray *activations_to_take_down(NmifaceDriverConn *conn, CreateUndo *
  * callbacks in order, so its reply comes after the retry's InterfacesAdded. */
 static gboolean settle_pending_activations(NmifaceDriverConn *conn, GError **error)
 {
-    g_autoptr(GVariant) reply =
-        nmi_session_call(conn, NMI_NM_PATH, NM_DBUS_INTERFACE, "GetPermissions", NULL,
-                         G_VARIANT_TYPE("(a{ss})"), nmi_session_deadline(conn),
-                         "finish the activations it had authorized", error);
+    g_autoptr(GVariant) reply = nmi_session_call(
+        conn, NMI_NM_PATH, NM_DBUS_INTERFACE, "GetPermissions", NULL, G_VARIANT_TYPE("(a{ss})"),
+        nmi_session_deadline(conn), "finish the activations it had authorized", error);
 
     return reply != NULL;
 }

@@ -1449,11 +1449,14 @@ class Mock:
                 self.pending_auth.append((p, target))
                 GLib.timeout_add(self.auth_delay_ms, self.finish_authorizations)
                 continue
-            try:
-                self.activate(p, target, user=False)
-            except dbus.exceptions.DBusException:
-                continue
+            self.autoactivate(p, target)
         return False
+
+    def autoactivate(self, p, target):
+        try:
+            self.activate(p, target, user=False)
+        except dbus.exceptions.DBusException:
+            pass
 
     def finish_authorizations(self):
         """Starts the autoconnect activations still waiting for their authorization. NM runs
@@ -1462,12 +1465,8 @@ class Mock:
         autoconnect block again at this point."""
         pending, self.pending_auth = self.pending_auth, []
         for p, target in pending:
-            if p not in self.profiles:
-                continue
-            try:
-                self.activate(p, target, user=False)
-            except dbus.exceptions.DBusException:
-                continue
+            if p in self.profiles:
+                self.autoactivate(p, target)
         return False
 
     # ---- checkpoints

@@ -120,6 +120,11 @@ gboolean mock_control_set_activation_outcome(const char *iface, const char *outc
     return mock_call_void("SetActivationOutcome", g_variant_new("(ss)", iface, outcome), error);
 }
 
+gboolean mock_control_set_authorization_delay(guint ms, GError **error)
+{
+    return mock_call_void("SetAuthorizationDelay", g_variant_new("(u)", ms), error);
+}
+
 gboolean mock_control_set_activation_time(guint ms, GError **error)
 {
     return mock_call_void("SetActivationTime", g_variant_new("(u)", ms), error);

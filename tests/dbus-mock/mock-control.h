@@ -38,6 +38,9 @@ gboolean mock_control_set_carrier(const char *name, gboolean carrier, GError **e
 /* OUTCOME: "success", "fail:REASON" (an NMDeviceStateReason) or "hang". */
 gboolean mock_control_set_activation_outcome(const char *iface, const char *outcome,
                                              GError **error);
+/* NM's autoconnect activations wait @ms (or until a call NM authorizes) for their
+ * authorization before they appear. */
+gboolean mock_control_set_authorization_delay(guint ms, GError **error);
 gboolean mock_control_set_activation_time(guint ms, GError **error);
 /* Emits PropertiesChanged(INTERFACE, PROPS) on PATH without changing the mock's state: a stale
  * or out-of-order value. PATH need not exist (an object gone, or not announced yet). PROPS is

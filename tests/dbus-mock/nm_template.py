@@ -708,6 +708,10 @@ class Mock:
         self.stp_wait_ms = int(parameters.get('bridge-stp-wait-ms', 3000))
         self.nm_version = str(parameters.get('version', '1.42.4'))
         self.autoconnect_pending = 0
+        # SetAuthorizationDelay: NM authorizes an autoconnect activation in an idle callback
+        # before it exports it; (profile, device) decided on but not yet authorized.
+        self.auth_delay_ms = 0
+        self.pending_auth = []
         self.control_name = None
         self.control_obj = None
 
@@ -1419,7 +1423,8 @@ class Mock:
         self.autoconnect_pending = 0
         for p in list(self.profiles):
             if not p.autoconnect() or p.autoconnect_blocked or p.volatile or \
-                    self.active_of_profile(p) is not None:
+                    self.active_of_profile(p) is not None or \
+                    any(q is p for q, _ in self.pending_auth):
                 continue
             stype = p.setting_type()
             if stype not in SETTING_TO_DEVTYPE:
@@ -1440,10 +1445,28 @@ class Mock:
                 target = free[0]
             if p.controller() and self.find_controller(p) is None:
                 continue
-            try:
-                self.activate(p, target, user=False)
-            except dbus.exceptions.DBusException:
+            if self.auth_delay_ms:
+                self.pending_auth.append((p, target))
+                GLib.timeout_add(self.auth_delay_ms, self.finish_authorizations)
                 continue
+            self.autoactivate(p, target)
+        return False
+
+    def autoactivate(self, p, target):
+        try:
+            self.activate(p, target, user=False)
+        except dbus.exceptions.DBusException:
+            pass
+
+    def finish_authorizations(self):
+        """Starts the autoconnect activations still waiting for their authorization. NM runs
+        its authorization callbacks in order, so a call it authorizes too (GetPermissions,
+        DeactivateConnection) is answered after them; NM does not look at the profile's
+        autoconnect block again at this point."""
+        pending, self.pending_auth = self.pending_auth, []
+        for p, target in pending:
+            if p in self.profiles:
+                self.autoactivate(p, target)
         return False
 
     # ---- checkpoints
@@ -1744,9 +1767,13 @@ class Mock:
                         lambda: _ao(d.path for d in self.devices))
         self.add_method(m, NM_IFACE, 'GetDeviceByIpIface', 's', 'o', self.get_device_by_ip_iface)
         self.add_method(m, NM_IFACE, 'ActivateConnection', 'ooo', 'o', self.activate_connection)
-        self.add_method(m, NM_IFACE, 'DeactivateConnection', 'o', '', self.deactivate_connection)
-        self.add_method(m, NM_IFACE, 'GetPermissions', '', 'a{ss}', lambda: dbus.Dictionary(
-            {NM_IFACE + '.' + p: 'yes' for p in PERMISSIONS}, signature='ss'))
+        self.add_method(m, NM_IFACE, 'DeactivateConnection', 'o', '',
+                        lambda path: (self.finish_authorizations(),
+                                      self.deactivate_connection(path))[1])
+        self.add_method(m, NM_IFACE, 'GetPermissions', '', 'a{ss}', lambda: (
+            self.finish_authorizations(),
+            dbus.Dictionary({NM_IFACE + '.' + p: 'yes' for p in PERMISSIONS},
+                            signature='ss'))[1])
         self.add_method(m, NM_IFACE, 'state', '', 'u', lambda: _u(self.nm_state()))
         self.add_method(m, NM_IFACE, 'CheckpointCreate', 'aouu', 'o', self.checkpoint_create)
         self.add_method(m, NM_IFACE, 'CheckpointDestroy', 'o', '', self.checkpoint_destroy)
@@ -2113,6 +2140,9 @@ class Mock:
                 raise manager_error('InvalidArguments', f"unknown outcome '{outcome}'")
             self.outcomes[str(name)] = outcome
 
+        def set_auth_delay(ms):
+            self.auth_delay_ms = int(ms)
+
         def set_time(ms):
             self.activation_ms = int(ms)
 
@@ -2154,6 +2184,7 @@ class Mock:
             ('SetCarrier', 'sb', '', set_carrier),
             ('SetActivationOutcome', 'ss', '', set_outcome),
             ('SetActivationTime', 'u', '', set_time),
+            ('SetAuthorizationDelay', 'u', '', set_auth_delay),
             ('EmitPropertiesChanged', 'osa{sv}', '', emit),
             ('FailNth', 'suss', '', fail_nth),
             ('GetCallCount', 's', 'u', lambda m: _u(self.call_counts.get(str(m), 0))),

@@ -104,6 +104,35 @@ static void test_activation_failure_reason(void)
     td_driver()->close(conn);
 }
 
+/* NM retries a failed profile with autoconnect by an activation it authorizes before it shows
+ * it: one decided on just before the undo's block appears after the block's reply (under load;
+ * here 300 ms later, or before NM answers a call it authorizes). Create still leaves the
+ * interface down, and NM does not bring it up afterwards. */
+static void test_activation_failure_retry_pending(void)
+{
+    NmifaceDriverConn *conn = td_open();
+    G_GNUC_UNUSED g_autoptr(NmifaceIfaceInfo) info =
+        td_define(conn, "<interface type='ethernet' name='eth1'><start mode='onboot'/>"
+                        "<protocol family='ipv4'><dhcp/></protocol></interface>");
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true(mock_control_set_activation_outcome("eth1", "fail:5", &error));
+    td_assert_no_error(error);
+    g_assert_true(mock_control_set_authorization_delay(300, &error));
+    td_assert_no_error(error);
+    g_assert_false(td_driver()->create(conn, "eth1", 0, &error));
+    td_assert_error_with(error, VIR_ERR_OPERATION_FAILED,
+                         "failed to activate interface 'eth1': IP configuration could not be "
+                         "reserved (no available address, timeout, etc.)");
+    /* A retry that comes up now stays up, where a failing one could pass between two looks. */
+    g_clear_error(&error);
+    g_assert_true(mock_control_set_activation_outcome("eth1", "hang", &error));
+    td_assert_no_error(error);
+    g_assert_false(td_is_active(conn, "eth1"));
+    g_assert_true(td_stays_inactive(conn, "eth1", 3 * NM_AUTOCONNECT_GRACE_MS));
+    td_driver()->close(conn);
+}
+
 /* A write failing in the middle of a define takes back every earlier write. */
 static void check_fault(const char *method, const char *expect_in_message)
 {
@@ -408,6 +437,8 @@ int main(int argc, char **argv)
     g_test_add_func("/mock-driver/bond-activation", test_bond_activation);
     g_test_add_func("/mock-driver/vlan-activation", test_vlan_activation);
     g_test_add_func("/mock-driver/activation-failure-reason", test_activation_failure_reason);
+    g_test_add_func("/mock-driver/activation-failure-retry-pending",
+                    test_activation_failure_retry_pending);
     g_test_add_func("/mock-driver/fault-add", test_fault_add);
     g_test_add_func("/mock-driver/fault-update", test_fault_update);
     g_test_add_func("/mock-driver/fault-delete", test_fault_delete);

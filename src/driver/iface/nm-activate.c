@@ -295,6 +295,23 @@ static GPtrArray *activations_to_take_down(NmifaceDriverConn *conn, CreateUndo *
     return acs;
 }
 
+/* Returns once NM has run the authorization callbacks it had pending when the block was set.
+ * NM retries a failed profile by an activation it authorizes first, in an idle callback of its
+ * main loop, and only then puts it on the bus and on the device: one it decided on just before
+ * the block starts after the block's reply. Peer.Ping (nmi_sync) cannot wait for it (GDBus
+ * answers it from NM's bus thread), and Device.Disconnect answers "not active" at once while
+ * the device has no activation yet, so under load the undo finished and the retry came up
+ * afterwards. GetPermissions is authorized the same way (at once for root) and NM runs those
+ * callbacks in order, so its reply comes after the retry's InterfacesAdded. */
+static gboolean settle_pending_activations(NmifaceDriverConn *conn, GError **error)
+{
+    g_autoptr(GVariant) reply = nmi_session_call(
+        conn, NMI_NM_PATH, NM_DBUS_INTERFACE, "GetPermissions", NULL, G_VARIANT_TYPE("(a{ss})"),
+        nmi_session_deadline(conn), "finish the activations it had authorized", error);
+
+    return reply != NULL;
+}
+
 /* After the block: those activations down, then each device disconnected, for a retry NM
  * queued before the block that the mirror cannot show yet. */
 static gboolean take_down(NmifaceDriverConn *conn, CreateUndo *undo, GError **error)
@@ -303,7 +320,7 @@ static gboolean take_down(NmifaceDriverConn *conn, CreateUndo *undo, GError **er
     g_autoptr(GPtrArray) acs = NULL;
     Down down;
 
-    if (!nmi_sync(conn, error))
+    if (!settle_pending_activations(conn, error) || !nmi_sync(conn, error))
         return FALSE;
     acs = activations_to_take_down(conn, undo);
     for (guint i = 0; i < undo->devices->len; i++)

@@ -51,6 +51,8 @@ NmifaceIfaceInfo *nmi_lookup_by_name(NmifaceDriverConn *conn, const char *name, 
 NmifaceIfaceInfo *nmi_lookup_by_mac(NmifaceDriverConn *conn, const char *mac, GError **error);
 gboolean nmi_is_active(NmifaceDriverConn *conn, const char *name, gboolean *active, GError **error);
 NmiEntry *nmi_snapshot_require(NmiSnapshot *snap, const char *name, GError **error);
+NmiEntry *nmi_entry_now(NmifaceDriverConn *conn, const char *name, NmiSnapshot **snap_out,
+                        GError **error);
 
 /* nm-vlan-parent.c: a vlan parent named by profile UUID, as interface name in the XML. */
 void nmi_vlan_parent_show_name(NmifaceDriverConn *conn, NMConnection *connection);

@@ -438,12 +438,7 @@ gboolean nmi_create(NmifaceDriverConn *conn, const char *name, guint flags, GErr
     NmiEntry *entry;
     Activation *a;
 
-    if (!nmi_sync(conn, error))
-        return FALSE;
-    snap = nmi_snapshot_new(conn, error);
-    if (snap == NULL)
-        return FALSE;
-    entry = nmi_snapshot_require(snap, name, error);
+    entry = nmi_entry_now(conn, name, &snap, error);
     if (entry == NULL)
         return FALSE;
     if (entry->active) {
@@ -520,12 +515,7 @@ gboolean nmi_destroy(NmifaceDriverConn *conn, const char *name, guint flags, GEr
     NmiEntry *entry;
     DownWait wait;
 
-    if (!nmi_sync(conn, error))
-        return FALSE;
-    snap = nmi_snapshot_new(conn, error);
-    if (snap == NULL)
-        return FALSE;
-    entry = nmi_snapshot_require(snap, name, error);
+    entry = nmi_entry_now(conn, name, &snap, error);
     if (entry == NULL)
         return FALSE;
     if (!entry->active) {

@@ -12,7 +12,10 @@ NmiEntry *nmi_snapshot_require(NmiSnapshot *snap, const char *name, GError **err
     return entry;
 }
 
-NmifaceIfaceInfo *nmi_lookup_by_name(NmifaceDriverConn *conn, const char *name, GError **error)
+/* @name's entry as NM has it now: after the round trip that shows every change made before the
+ * call. *@snap_out holds the snapshot the entry lives in. */
+NmiEntry *nmi_entry_now(NmifaceDriverConn *conn, const char *name, NmiSnapshot **snap_out,
+                        GError **error)
 {
     g_autoptr(NmiSnapshot) snap = NULL;
     NmiEntry *entry;
@@ -23,6 +26,18 @@ NmifaceIfaceInfo *nmi_lookup_by_name(NmifaceDriverConn *conn, const char *name, 
     if (snap == NULL)
         return NULL;
     entry = nmi_snapshot_require(snap, name, error);
+    if (entry == NULL)
+        return NULL;
+    *snap_out = g_steal_pointer(&snap);
+    return entry;
+}
+
+NmifaceIfaceInfo *nmi_lookup_by_name(NmifaceDriverConn *conn, const char *name, GError **error)
+{
+    g_autoptr(NmiSnapshot) snap = NULL;
+    NmiEntry *entry;
+
+    entry = nmi_entry_now(conn, name, &snap, error);
     if (entry == NULL)
         return NULL;
     return nmi_entry_to_info(conn, entry);

@@ -115,12 +115,7 @@ char *nmi_get_xml_desc(NmifaceDriverConn *conn, const char *name, guint flags, G
     g_autoptr(NmiDeviceFacts) facts = NULL;
     NmiEntry *entry;
 
-    if (!nmi_sync(conn, error))
-        return NULL;
-    snap = nmi_snapshot_new(conn, error);
-    if (snap == NULL)
-        return NULL;
-    entry = nmi_snapshot_require(snap, name, error);
+    entry = nmi_entry_now(conn, name, &snap, error);
     if (entry == NULL)
         return NULL;
     if (entry->profile != NULL)

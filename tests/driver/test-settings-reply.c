@@ -168,11 +168,37 @@ static void test_handle_refused(void)
     g_assert_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
 }
 
+/* A reply holding "\r\n" in its first bytes (here its reply serial) is one message, not a line
+ * of the bus's authentication answer (tests/fuzz/regressions-settings-reply/). */
+static void test_crlf_in_header(void)
+{
+    g_autoptr(GVariant) settings = g_variant_ref_sink(g_variant_parse(
+        G_VARIANT_TYPE("a{sa{sv}}"), "{'connection': {'id': <'crlf'>, 'type': <'bridge'>}}", NULL,
+        NULL, NULL));
+    g_autoptr(GBytes) blob = reply_blob(settings, G_DBUS_MESSAGE_BYTE_ORDER_LITTLE_ENDIAN, 0x0a0d);
+    g_autoptr(GPtrArray) messages = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) read_back = NULL;
+    gsize size;
+    const guint8 *data = g_bytes_get_data(blob, &size);
+    gboolean has_crlf = FALSE;
+
+    for (gsize i = 0; i + 1 < size; i++)
+        has_crlf = has_crlf || (data[i] == '\r' && data[i + 1] == '\n');
+    g_assert_true(has_crlf);
+    messages = sdbus_feed(data, size);
+    g_assert_cmpuint(messages->len, ==, 1);
+    read_back = nmi_settings_reply_variant(messages->pdata[0], &error);
+    g_assert_no_error(error);
+    g_assert_true(g_variant_equal(read_back, settings));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/settings-reply/replies", test_replies);
     g_test_add_func("/settings-reply/not-settings", test_not_settings);
     g_test_add_func("/settings-reply/handle-refused", test_handle_refused);
+    g_test_add_func("/settings-reply/crlf-in-header", test_crlf_in_header);
     return g_test_run();
 }

@@ -172,9 +172,9 @@ static void test_handle_refused(void)
  * of the bus's authentication answer (tests/fuzz/regressions-settings-reply/). */
 static void test_crlf_in_header(void)
 {
-    g_autoptr(GVariant) settings = g_variant_ref_sink(g_variant_parse(
-        G_VARIANT_TYPE("a{sa{sv}}"), "{'connection': {'id': <'crlf'>, 'type': <'bridge'>}}", NULL,
-        NULL, NULL));
+    g_autoptr(GVariant) settings = g_variant_ref_sink(
+        g_variant_parse(G_VARIANT_TYPE("a{sa{sv}}"),
+                        "{'connection': {'id': <'crlf'>, 'type': <'bridge'>}}", NULL, NULL, NULL));
     g_autoptr(GBytes) blob = reply_blob(settings, G_DBUS_MESSAGE_BYTE_ORDER_LITTLE_ENDIAN, 0x0a0d);
     g_autoptr(GPtrArray) messages = NULL;
     g_autoptr(GError) error = NULL;

@@ -77,8 +77,7 @@ typedef struct {
 
     /* Lookup: VIR_ERR_NO_INTERFACE when absent, VIR_ERR_MULTIPLE_INTERFACES for a MAC that
      * several interfaces share. */
-    NmifaceIfaceInfo *(*lookup_by_name)(NmifaceDriverConn *conn, const char *name,
-                                        GError **error);
+    NmifaceIfaceInfo *(*lookup_by_name)(NmifaceDriverConn *conn, const char *name, GError **error);
     NmifaceIfaceInfo *(*lookup_by_mac)(NmifaceDriverConn *conn, const char *mac, GError **error);
 
     /* Per interface, named by the name the host object holds. */

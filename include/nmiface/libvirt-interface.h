@@ -62,8 +62,7 @@ NMIFACE_PUBLIC int virConnectListAllInterfaces(virConnectPtr conn, virInterfaceP
                                                unsigned int flags);
 
 NMIFACE_PUBLIC virInterfacePtr virInterfaceLookupByName(virConnectPtr conn, const char *name);
-NMIFACE_PUBLIC virInterfacePtr virInterfaceLookupByMACString(virConnectPtr conn,
-                                                             const char *mac);
+NMIFACE_PUBLIC virInterfacePtr virInterfaceLookupByMACString(virConnectPtr conn, const char *mac);
 
 NMIFACE_PUBLIC const char *virInterfaceGetName(virInterfacePtr iface);
 NMIFACE_PUBLIC const char *virInterfaceGetMACString(virInterfacePtr iface);

@@ -61,8 +61,8 @@ static int list_names(virConnectPtr conn, char **const names, int maxnames, guin
         return -1;
     }
     if (maxnames < 0) {
-        nmi_error_raise(VIR_FROM_INTERFACE, VIR_ERR_INVALID_ARG, "maxnames in %s must be zero or greater",
-                        func);
+        nmi_error_raise(VIR_FROM_INTERFACE, VIR_ERR_INVALID_ARG,
+                        "maxnames in %s must be zero or greater", func);
         return -1;
     }
     list = list_snapshot(held, flags, func);

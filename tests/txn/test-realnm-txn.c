@@ -523,8 +523,8 @@ static void undefine_active(Fixture *f, const char *id)
     g_assert_nonnull(profile);
     copy = nmi_profile_copy_new(profile);
     g_assert_true(nm_txn_storage_refresh(f->conn, &error));
-    g_assert_true(nmi_profile_update(f->conn, copy, NULL, nmi_storage_volatile_update_flags(f->conn),
-                                     NULL, &error));
+    g_assert_true(nmi_profile_update(f->conn, copy, NULL,
+                                     nmi_storage_volatile_update_flags(f->conn), NULL, &error));
     g_assert_no_error(error);
 }
 

@@ -87,7 +87,8 @@ gboolean nmi_undefine(NmifaceDriverConn *conn, const char *name, GError **error)
         gboolean ok;
 
         if (g_hash_table_contains(active, p->path))
-            ok = nmi_profile_update(conn, p, NULL, nmi_storage_volatile_update_flags(conn), log, &local);
+            ok = nmi_profile_update(conn, p, NULL, nmi_storage_volatile_update_flags(conn), log,
+                                    &local);
         else
             ok = nmi_storage_profile_delete(conn, p, log, &local);
         if (!ok) {

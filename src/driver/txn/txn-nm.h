@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Transactions on NetworkManager (docs/transactions.md): the NM side of ChangeBegin, Commit
- * and Rollback, built on the driver's session and operations (iface-private.h) and the journal (txn-journal.h).
+ * and Rollback, built on the driver's session and operations (iface-private.h) and the journal
+ * (txn-journal.h).
  *
  * Every function here expects the session's GMainContext to be the thread-default context
  * (the vtable wrappers push it), and bounds each wait by the session's timeout.

@@ -298,11 +298,12 @@ static GPtrArray *activations_to_take_down(NmifaceDriverConn *conn, CreateUndo *
 /* Returns once NM has run the authorization callbacks it had pending when the block was set.
  * NM retries a failed profile by an activation it authorizes first, in an idle callback of its
  * main loop, and only then puts it on the bus and on the device: one it decided on just before
- * the block starts after the block's reply. Peer.Ping (nmi_sync) cannot wait for it (GDBus
- * answers it from NM's bus thread), and Device.Disconnect answers "not active" at once while
- * the device has no activation yet, so under load the undo finished and the retry came up
- * afterwards. GetPermissions is authorized the same way (at once for root) and NM runs those
- * callbacks in order, so its reply comes after the retry's InterfacesAdded. */
+ * the block starts after the block's reply. A plain round trip did not wait for it (nmi_sync's
+ * was Peer.Ping then, which GDBus answers from NM's bus thread), and Device.Disconnect answers
+ * "not active" at once while the device has no activation yet, so under load the undo
+ * finished and the retry came up afterwards. GetPermissions is authorized the same way (at
+ * once for root) and NM runs those callbacks in order, so its reply comes after the retry's
+ * InterfacesAdded. */
 static gboolean settle_pending_activations(NmifaceDriverConn *conn, GError **error)
 {
     g_autoptr(GVariant) reply = nmi_session_call(

@@ -218,14 +218,19 @@ static gboolean session_load(NmifaceDriverConn *conn, gint64 deadline, GError **
 
 /* ---- per-call synchronisation --------------------------------------------------------- */
 
+/* The round trip is a property read, not Peer.Ping: GDBus answers Ping in NM's bus thread at
+ * once, so its reply can come between two signals of one change that NM's main thread is still
+ * sending (a device's State, then its StateReason and StateChanged: a failed activation then
+ * lost its reason). A Get is answered by NM's main loop, after whatever it was sending. */
 static gboolean sync_once(NmifaceDriverConn *conn, gint64 deadline, GError **error)
 {
     g_autoptr(GVariant) reply = NULL;
 
     if (!conn->loaded)
         return session_load(conn, deadline, error);
-    reply = nmi_session_call(conn, NMI_NM_PATH, "org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
-                             deadline, "answer a ping", error);
+    reply = nmi_session_call(conn, NMI_NM_PATH, DBUS_IFACE_PROPERTIES, "Get",
+                             g_variant_new("(ss)", NM_DBUS_INTERFACE, "Version"),
+                             G_VARIANT_TYPE("(v)"), deadline, "answer a property read", error);
     if (reply == NULL)
         return FALSE;
     nmi_fetches_requeue(conn);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Keeping the mirror current. A call first makes one round trip to NM (Peer.Ping, nmi_sync in
- * nm-session.c): NM's reply is ordered after every signal it sent before, so once it arrives
+ * Keeping the mirror current. A call first makes one round trip to NM (a property read that NM's
+ * main loop answers, nmi_sync in nm-session.c): NM's reply is ordered after every signal it sent
+ * before, so once it arrives
  * every change made before the call started has been applied to the mirror, except what a
  * signal only announces: a profile's new settings (Updated) and the properties of objects the
  * mirror starts to follow (a device that became real, a new active connection's profile).

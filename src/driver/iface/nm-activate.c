@@ -126,6 +126,26 @@ static const char *activation_of(NmifaceDriverConn *conn, const char *profile_pa
     return NULL;
 }
 
+/* Returns once NM has run the authorization callbacks it had pending. NM authorizes an
+ * activation it starts by itself (a port with its controller, a retry of a failed profile) in
+ * an idle callback of its main loop, and only then puts it on the bus and on the device: a
+ * port's comes after the controller's ActivateConnection reply, a retry NM decided on just
+ * before Create's undo blocked it after the block's reply. A plain round trip does not wait
+ * for those: after nmi_sync alone (Peer.Ping, and also its property read now) a port was
+ * still activated a second time under load, restarting the DHCP exchange on its controller;
+ * and Device.Disconnect answers "not active" at once while the device has no activation yet,
+ * so an undo finished before a retry came up. GetPermissions is authorized the same way (at
+ * once for root) and NM runs those callbacks in order, so its reply comes after the
+ * activation's InterfacesAdded. */
+static gboolean settle_pending_activations(NmifaceDriverConn *conn, GError **error)
+{
+    g_autoptr(GVariant) reply = nmi_session_call(
+        conn, NMI_NM_PATH, NM_DBUS_INTERFACE, "GetPermissions", NULL, G_VARIANT_TYPE("(a{ss})"),
+        nmi_session_deadline(conn), "finish the activations it had authorized", error);
+
+    return reply != NULL;
+}
+
 /* Activates @profile_path; a port that NM already activates with its controller (the
  * controller's autoconnect-slaves) is left to that activation: a second one would detach and
  * re-attach the port, and a DHCP exchange started meanwhile on the controller is lost (NM's
@@ -139,7 +159,7 @@ static Activation *activate(NmifaceDriverConn *conn, const char *profile_path, g
     Activation *a;
 
     if (is_port) {
-        if (!nmi_sync(conn, error))
+        if (!settle_pending_activations(conn, error) || !nmi_sync(conn, error))
             return NULL;
         running = activation_of(conn, profile_path);
         if (running != NULL) {
@@ -293,24 +313,6 @@ static GPtrArray *activations_to_take_down(NmifaceDriverConn *conn, CreateUndo *
     for (guint i = 0; i < undo->profiles->len; i++)
         add_unique(acs, activation_of(conn, undo->profiles->pdata[i]));
     return acs;
-}
-
-/* Returns once NM has run the authorization callbacks it had pending when the block was set.
- * NM retries a failed profile by an activation it authorizes first, in an idle callback of its
- * main loop, and only then puts it on the bus and on the device: one it decided on just before
- * the block starts after the block's reply. A plain round trip did not wait for it (nmi_sync's
- * was Peer.Ping then, which GDBus answers from NM's bus thread), and Device.Disconnect answers
- * "not active" at once while the device has no activation yet, so under load the undo
- * finished and the retry came up afterwards. GetPermissions is authorized the same way (at
- * once for root) and NM runs those callbacks in order, so its reply comes after the retry's
- * InterfacesAdded. */
-static gboolean settle_pending_activations(NmifaceDriverConn *conn, GError **error)
-{
-    g_autoptr(GVariant) reply = nmi_session_call(
-        conn, NMI_NM_PATH, NM_DBUS_INTERFACE, "GetPermissions", NULL, G_VARIANT_TYPE("(a{ss})"),
-        nmi_session_deadline(conn), "finish the activations it had authorized", error);
-
-    return reply != NULL;
 }
 
 /* After the block: those activations down, then each device disconnected, for a retry NM

@@ -10,9 +10,10 @@
  *                                 GetXMLDesc (inactive) of it, Undefine; REPS each, new names
  *
  * Also times org.freedesktop.DBus.Peer.Ping to NM on a separate connection: the cost of one
- * D-Bus round trip, to which a warm read call is compared. Around each timed loop it pings NM at
- * the paths /bench/mark/<what>/start and .../end, so a dbus-monitor can count the driver's
- * method calls in between.
+ * D-Bus round trip, to which a warm read call is compared; and Properties.Get of NM's Version,
+ * the driver's per-call round trip (answered by NM's main loop, Ping by GDBus's thread).
+ * Around each timed loop it pings NM at the paths /bench/mark/<what>/start and .../end, so a
+ * dbus-monitor can count the driver's method calls in between.
  */
 #include <gio/gio.h>
 #include <stdio.h>
@@ -36,6 +37,21 @@ static void ping(const char *path)
         NULL, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
     if (r == NULL) {
         fprintf(stderr, "bench-driver: Ping: %s\n", error->message);
+        exit(1);
+    }
+}
+
+/* The driver's per-call round trip (nmi_sync): a property read NM's main loop answers. */
+static void get_version(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) r = g_dbus_connection_call_sync(
+        bus, "org.freedesktop.NetworkManager", "/org/freedesktop/NetworkManager",
+        "org.freedesktop.DBus.Properties", "Get",
+        g_variant_new("(ss)", "org.freedesktop.NetworkManager", "Version"), NULL,
+        G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+    if (r == NULL) {
+        fprintf(stderr, "bench-driver: Get: %s\n", error->message);
         exit(1);
     }
 }
@@ -64,6 +80,12 @@ static int bench_list(virConnectPtr conn, int reps, const char *name)
         t[i] = now_us() - t0;
     }
     bench_report("Peer.Ping (1 RTT)", t, reps, NULL);
+    for (int i = 0; i < reps; i++) {
+        double t0 = now_us();
+        get_version();
+        t[i] = now_us() - t0;
+    }
+    bench_report("Properties.Get (1 RTT)", t, reps, NULL);
 
     /* Warm-up: the first call after open also fetches nothing new, but page in the code. */
     {

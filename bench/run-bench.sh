@@ -100,7 +100,8 @@ section_driver() {
 #   (nmcli loses some when the bus refuses its pending GetSettings calls). The --max-replies 32
 #   runs set the bus's max_replies_per_connection to 32 (dbus-daemon's default: 128).
 #   warm: bench-driver opens nm:///system once, one warm-up call, then 20 timed calls each;
-#   Peer.Ping = one D-Bus round trip to NM on the same bus, for comparison; the D-Bus call
+#   Peer.Ping = one D-Bus round trip to NM on the same bus, for comparison; Properties.Get =
+#   the driver's per-call round trip (NM's Version, answered by NM's main loop); the D-Bus call
 #   count comes from dbus-monitor (method calls to NM between the bench's marker pings).
 #   writes: on one open connection, 10 x DefineXML of a bridge with two ethernet ports (three
 #   profiles), GetXMLDesc of each, Undefine of each; cold, $driver_reps runs: one nmiface

@@ -147,23 +147,38 @@ static void test_not_settings(void)
     g_assert_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
 }
 
-/* A file descriptor in the settings, without the fd itself (NM sends none): an error, not a
- * made-up value. */
-static void test_handle_refused(void)
+/* The settings @text in GVariant's text format. */
+static GVariant *settings_parse(const char *text)
 {
-    g_autoptr(GVariant) settings = g_variant_ref_sink(
-        g_variant_parse(G_VARIANT_TYPE("a{sa{sv}}"),
-                        "{'connection': {'type': <'bond'>, 'fd': <handle 0>}}", NULL, NULL, NULL));
-    g_autoptr(GBytes) blob = reply_blob(settings, G_DBUS_MESSAGE_BYTE_ORDER_LITTLE_ENDIAN, 5);
-    g_autoptr(GPtrArray) messages = NULL;
     g_autoptr(GError) error = NULL;
-    g_autoptr(GVariant) read_back = NULL;
+    GVariant *settings = g_variant_parse(G_VARIANT_TYPE("a{sa{sv}}"), text, NULL, NULL, &error);
+
+    g_assert_no_error(error);
+    return g_variant_ref_sink(settings);
+}
+
+/* What the reader hands libnm from @blob, which sd-bus must read as one message. */
+static GVariant *read_back_one(GBytes *blob, GError **error)
+{
+    g_autoptr(GPtrArray) messages = NULL;
     gsize size;
     const guint8 *data = g_bytes_get_data(blob, &size);
 
     messages = sdbus_feed(data, size);
     g_assert_cmpuint(messages->len, ==, 1);
-    read_back = nmi_settings_reply_variant(messages->pdata[0], &error);
+    return nmi_settings_reply_variant(messages->pdata[0], error);
+}
+
+/* A file descriptor in the settings, without the fd itself (NM sends none): an error, not a
+ * made-up value. */
+static void test_handle_refused(void)
+{
+    g_autoptr(GVariant) settings =
+        settings_parse("{'connection': {'type': <'bond'>, 'fd': <handle 0>}}");
+    g_autoptr(GBytes) blob = reply_blob(settings, G_DBUS_MESSAGE_BYTE_ORDER_LITTLE_ENDIAN, 5);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) read_back = read_back_one(blob, &error);
+
     g_assert_null(read_back);
     g_assert_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
 }
@@ -172,11 +187,9 @@ static void test_handle_refused(void)
  * of the bus's authentication answer (tests/fuzz/regressions-settings-reply/). */
 static void test_crlf_in_header(void)
 {
-    g_autoptr(GVariant) settings = g_variant_ref_sink(
-        g_variant_parse(G_VARIANT_TYPE("a{sa{sv}}"),
-                        "{'connection': {'id': <'crlf'>, 'type': <'bridge'>}}", NULL, NULL, NULL));
+    g_autoptr(GVariant) settings =
+        settings_parse("{'connection': {'id': <'crlf'>, 'type': <'bridge'>}}");
     g_autoptr(GBytes) blob = reply_blob(settings, G_DBUS_MESSAGE_BYTE_ORDER_LITTLE_ENDIAN, 0x0a0d);
-    g_autoptr(GPtrArray) messages = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(GVariant) read_back = NULL;
     gsize size;
@@ -186,9 +199,7 @@ static void test_crlf_in_header(void)
     for (gsize i = 0; i + 1 < size; i++)
         has_crlf = has_crlf || (data[i] == '\r' && data[i + 1] == '\n');
     g_assert_true(has_crlf);
-    messages = sdbus_feed(data, size);
-    g_assert_cmpuint(messages->len, ==, 1);
-    read_back = nmi_settings_reply_variant(messages->pdata[0], &error);
+    read_back = read_back_one(blob, &error);
     g_assert_no_error(error);
     g_assert_true(g_variant_equal(read_back, settings));
 }

@@ -3,7 +3,9 @@
 # a GetSettings reply through sd-bus: seeds from tests/fuzz/seeds-settings-reply, regressions
 # from regressions-settings-reply, no dictionary; with =remote-packet, nmiface-interfaced's
 # packet decoder: seeds from tests/daemon/data/packets, regressions from
-# regressions-remote-packet). Usage: run-fuzz.sh BUILD_DIR SECONDS
+# regressions-remote-packet; with =journal, the transaction journal's reader: seeds from
+# tests/fuzz/seeds-journal, regressions from regressions-journal). Usage: run-fuzz.sh BUILD_DIR
+# SECONDS
 #
 # BUILD_DIR is a clang build configured with -Dfuzzing=true (./run fuzz makes one). First
 # replays every file in tests/fuzz/regressions, then fuzzes for SECONDS from a corpus seeded
@@ -29,6 +31,7 @@ case $kind in
 iface-xml) regression_dir=$here/regressions dict=(-dict="$here/iface-xml.dict") ;;
 settings-reply) regression_dir=$here/regressions-settings-reply dict=() ;;
 remote-packet) regression_dir=$here/regressions-remote-packet dict=() ;;
+journal) regression_dir=$here/regressions-journal dict=() ;;
 *) echo "run-fuzz: unknown NMIFACE_FUZZ_KIND $kind" >&2; exit 2 ;;
 esac
 
@@ -55,6 +58,8 @@ if [ "$kind" = settings-reply ]; then
     seed "$here"/seeds-settings-reply/*
 elif [ "$kind" = remote-packet ]; then
     seed "$top"/tests/daemon/data/packets/*
+elif [ "$kind" = journal ]; then
+    seed "$here"/seeds-journal/*
 elif [ -d "$conformance/libvirt" ]; then
     seed "$conformance"/libvirt/*.xml
 elif [ "${CI:-}" = true ]; then

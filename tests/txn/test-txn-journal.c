@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The transaction journal and lock: races, atomic updates, unsafe directories, stale boots. */
+/* The transaction journal and lock: races, atomic updates, unsafe directories, stale boots.
+ * With NMIFACE_JOURNAL_SEEDS=DIR, /txn-journal/each-phase also writes its journals there as
+ * seeds for tests/fuzz/fuzz-journal.c (tests/fuzz/seeds-journal). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +122,45 @@ static void assert_same_journal(const NmiTxnJournal *a, const NmiTxnJournal *b)
     }
 }
 
+/* A journal in each phase, and one with nothing recorded yet, reads back from its text as it
+ * was written (what a peek of that text finds too). */
+static void test_each_phase(Fixture *f, gconstpointer data)
+{
+    const char *seeds = g_getenv("NMIFACE_JOURNAL_SEEDS");
+
+    for (int phase = NMI_TXN_PHASE_BEGINNING; phase <= NMI_TXN_PHASE_ROLLING_BACK + 1; phase++) {
+        g_autoptr(NmiTxnJournal) j = NULL;
+        g_autoptr(NmiTxnJournal) back = NULL;
+        g_autoptr(NmiTxnHeader) peeked = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autofree char *text = NULL;
+        gsize length = 0;
+
+        if (phase <= NMI_TXN_PHASE_ROLLING_BACK) {
+            j = full_journal();
+            j->header.phase = (NmiTxnPhase)phase;
+        } else {
+            j = nmi_txn_journal_new(&error); /* beginning: no checkpoint, no profiles */
+            g_assert_no_error(error);
+        }
+        text = nmi_txn_journal_to_data(j, &length);
+        back = nmi_txn_journal_from_data(text, length, &error);
+        g_assert_no_error(error);
+        assert_same_journal(j, back);
+        peeked = nmi_txn_header_from_data(text, length, TRUE, &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(peeked->id, ==, j->header.id);
+        g_assert_cmpint(peeked->phase, ==, j->header.phase);
+        if (seeds != NULL) {
+            g_autofree char *name = g_strdup_printf("journal-%d", phase);
+            g_autofree char *path = g_build_filename(seeds, name, NULL);
+
+            g_assert_true(g_file_set_contents(path, text, (gssize)length, &error));
+            g_assert_no_error(error);
+        }
+    }
+}
+
 static void test_round_trip(Fixture *f, gconstpointer data)
 {
     g_autoptr(NmiTxnJournal) j = full_journal();
@@ -187,6 +228,30 @@ static NmiTxnJournal *long_journal(void)
     for (guint i = 0; i < 500; i++)
         g_ptr_array_add(j->ifaces_up, g_strdup_printf("eth%u", i));
     return j;
+}
+
+/* Lines GKeyFile skips before the first group (blank, comments) and blanks before a group's
+ * "[" do not move where the peek thinks the header ends: it reads what the full read reads
+ * (tests/fuzz/regressions-journal/blank-line-before-header, found by fuzz-journal). */
+static void test_peek_skipped_lines(Fixture *f, gconstpointer data)
+{
+    static const char *const prefixes[] = {"\n", "# a comment [x]\n\n", "  \n"};
+    g_autoptr(NmiTxnJournal) j = long_journal();
+    gsize length = 0;
+    g_autofree char *text = nmi_txn_journal_to_data(j, &length);
+
+    for (guint i = 0; i < G_N_ELEMENTS(prefixes); i++) {
+        g_autofree char *odd = g_strconcat(prefixes[i], text, NULL);
+        g_autoptr(NmiTxnHeader) h = NULL;
+        g_autoptr(NmiTxnJournal) back = NULL;
+        g_autoptr(GError) error = NULL;
+
+        back = nmi_txn_journal_from_data(odd, strlen(odd), &error);
+        g_assert_no_error(error);
+        h = nmi_txn_header_from_data(odd, NMI_TXN_HEADER_MAX, FALSE, &error);
+        g_assert_no_error(error);
+        assert_header_of(h, back);
+    }
 }
 
 static void test_peek(Fixture *f, gconstpointer data)
@@ -825,6 +890,7 @@ int main(int argc, char **argv)
 #define ADD(name, fn)                                                                              \
     g_test_add("/txn-journal/" name, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
     ADD("round-trip", test_round_trip);
+    ADD("each-phase", test_each_phase);
     ADD("second-begin-refused", test_second_begin_refused);
     ADD("race-threads", test_race_threads);
     ADD("race-processes", test_race_processes);
@@ -834,6 +900,7 @@ int main(int argc, char **argv)
     ADD("damaged", test_damaged);
     ADD("no-run-dir", test_no_run_dir);
     ADD("peek", test_peek);
+    ADD("peek-skipped-lines", test_peek_skipped_lines);
     ADD("peek-truncated", test_peek_truncated);
     ADD("peek-other-boot", test_peek_other_boot);
     ADD("old-format", test_old_format);

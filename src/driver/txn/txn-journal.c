@@ -448,15 +448,36 @@ NmiTxnJournal *nmi_txn_journal_from_data(const char *data, gsize length, GError 
     return g_steal_pointer(&journal);
 }
 
-/* The length of the first group of @data: up to the next group's "[" (a raw newline followed
- * by "[" starts a group: GKeyFile escapes newlines in values), or all of it when @complete. */
+/* Whether the line at @start of @data opens a group: "[" after blanks, as GKeyFile reads it
+ * (it escapes newlines in values, so a raw line start is a line start). */
+static gboolean opens_group(const char *data, gsize length, gsize start)
+{
+    while (start < length && (data[start] == ' ' || data[start] == '\t'))
+        start++;
+    return start < length && data[start] == '[';
+}
+
+/* The length of the first group of @data: up to the line that opens the next group, or all of
+ * it when @complete. Blank lines and comments before the first group belong to it, as GKeyFile
+ * skips them. */
 static gboolean first_group_length(const char *data, gsize length, gboolean complete, gsize *out)
 {
-    for (gsize i = 1; i < length; i++)
-        if (data[i] == '[' && data[i - 1] == '\n') {
-            *out = i;
-            return TRUE;
+    gboolean in_group = FALSE;
+
+    for (gsize start = 0; start < length;) {
+        const char *newline = memchr(data + start, '\n', length - start);
+
+        if (opens_group(data, length, start)) {
+            if (in_group) {
+                *out = start;
+                return TRUE;
+            }
+            in_group = TRUE;
         }
+        if (newline == NULL)
+            break;
+        start = (gsize)(newline - data) + 1;
+    }
     *out = length;
     return complete;
 }

@@ -6,6 +6,8 @@
  * written back and read again to the same text (what Rollback rewrites is what it read); and
  * the header a peek reads from the file's start (define, undefine, the watchdog) is the header
  * the full read found, so both sides agree on whose transaction is open and in what phase.
+ * Each input is read twice: as it is, and with every group's checksum made right, so that
+ * mutated values reach the readers behind the checksums (numbers, base64, lists).
  */
 #include <glib.h>
 #include <stdint.h>
@@ -61,17 +63,45 @@ static void check_peek_agrees(const char *data, gsize size, const NmiTxnJournal 
         fail("a peek and a full read find different headers");
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void read_journal(const char *text, gsize size)
 {
     g_autoptr(NmiTxnJournal) journal = NULL;
     g_autoptr(NmiTxnHeader) header = NULL;
-    const char *text = (const char *)data;
 
     header = nmi_txn_header_from_data(text, size, TRUE, NULL);
     journal = nmi_txn_journal_from_data(text, size, NULL);
     if (journal == NULL)
-        return 0;
+        return;
     check_written_back(journal);
     check_peek_agrees(text, size, journal);
+}
+
+/* @data as GKeyFile writes it, each group's checksum set to what it must be; NULL when GKeyFile
+ * cannot read it. */
+static char *sealed(const char *data, gsize size, gsize *sealed_size)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_auto(GStrv) groups = NULL;
+
+    if (!g_key_file_load_from_data(kf, data, size, G_KEY_FILE_NONE, NULL))
+        return NULL;
+    groups = g_key_file_get_groups(kf, NULL);
+    for (guint i = 0; groups[i] != NULL; i++) {
+        g_autofree char *sum = nmi_txn_group_checksum(kf, groups[i]);
+
+        g_key_file_set_value(kf, groups[i], "checksum", sum);
+    }
+    return g_key_file_to_data(kf, sealed_size, NULL);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    g_autofree char *resealed = NULL;
+    gsize resealed_size = 0;
+
+    read_journal((const char *)data, size);
+    resealed = sealed((const char *)data, size, &resealed_size);
+    if (resealed != NULL)
+        read_journal(resealed, resealed_size);
     return 0;
 }

@@ -254,6 +254,40 @@ static void test_peek_skipped_lines(Fixture *f, gconstpointer data)
     }
 }
 
+/* Journals this nmiface never writes, which GKeyFile would still read: a group before the
+ * header (a peek reads only the first group) and a group twice (GKeyFile merges them, a peek
+ * reads the first): refused, so that a peek and a full read never find different headers. */
+static void test_layout(Fixture *f, gconstpointer data)
+{
+    g_autoptr(NmiTxnJournal) j = full_journal();
+    g_autofree char *text = nmi_txn_journal_to_data(j, NULL);
+    const char *restore = strstr(text, "\n[restore-point]\n");
+    const char *after = restore != NULL ? strstr(restore + 1, "\n[") : NULL;
+    g_autofree char *restore_group = NULL;
+    struct {
+        char *text;
+        const char *message;
+    } cases[2];
+
+    g_assert_nonnull(after);
+    restore_group = g_strndup(restore + 1, (gsize)(after - restore));
+    cases[0].text = g_strconcat("[note]\nwho=me\n\n", text, NULL);
+    cases[0].message = "its first group is not [transaction]";
+    cases[1].text = g_strconcat(text, "\n", restore_group, NULL);
+    cases[1].message = "a group appears more than once";
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(NmiTxnJournal) back =
+            nmi_txn_journal_from_data(cases[i].text, strlen(cases[i].text), &error);
+
+        g_assert_null(back);
+        g_assert_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR);
+        g_test_message("%s", error->message);
+        g_assert_nonnull(strstr(error->message, cases[i].message));
+        g_free(cases[i].text);
+    }
+}
+
 static void test_peek(Fixture *f, gconstpointer data)
 {
     g_autoptr(NmiTxnJournal) j = long_journal();
@@ -705,6 +739,8 @@ static const Damage damages[] = {
     {"flags-negative", "profile", "Flags", "-1", TRUE, FALSE, "-1"},
     {"flags-too-wide", "profile", "Flags", "18446744073709551616", TRUE, FALSE, "out of bounds"},
     {"profile-gone", "profile", NULL, NULL, FALSE, FALSE, "is missing"},
+    {"profile-renamed", "profile", "uuid", "6b1d6ff5-8f8f-4b63-8f6a-1e3f2c7f1c02", TRUE, FALSE,
+     "holds the profile 6b1d6ff5"},
     {"profile-list", "restore-point", "profiles", "x;", TRUE, FALSE, "[profile x] is missing"},
     {"ifaces-up", "restore-point", "ifaces-up", "br0;", FALSE, FALSE,
      "[restore-point] does not match its checksum"},
@@ -901,6 +937,7 @@ int main(int argc, char **argv)
     ADD("no-run-dir", test_no_run_dir);
     ADD("peek", test_peek);
     ADD("peek-skipped-lines", test_peek_skipped_lines);
+    ADD("layout", test_layout);
     ADD("peek-truncated", test_peek_truncated);
     ADD("peek-other-boot", test_peek_other_boot);
     ADD("old-format", test_old_format);

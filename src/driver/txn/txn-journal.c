@@ -411,6 +411,12 @@ static gboolean read_profiles(GKeyFile *kf, NmiTxnJournal *journal, GStrv uuids,
         }
         if (!read_profile(kf, group, p, error))
             return FALSE;
+        /* Written under its own name: Rollback matches profiles by the uuid it holds. */
+        if (!g_str_equal(p->uuid, uuids[i])) {
+            g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                        "[%s] holds the profile %s", group, p->uuid);
+            return FALSE;
+        }
         g_ptr_array_add(journal->profiles, g_steal_pointer(&p));
     }
     for (guint i = 0; groups[i] != NULL; i++)
@@ -420,6 +426,51 @@ static gboolean read_profiles(GKeyFile *kf, NmiTxnJournal *journal, GStrv uuids,
         g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
                     "%u profile groups where [%s] lists %u", profile_groups, GROUP_RESTORE,
                     journal->profiles->len);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Whether the line at @start of @data opens a group: "[" after blanks, as GKeyFile reads it
+ * (it escapes newlines in values, so a raw line start is a line start). */
+static gboolean opens_group(const char *data, gsize length, gsize start)
+{
+    while (start < length && (data[start] == ' ' || data[start] == '\t'))
+        start++;
+    return start < length && data[start] == '[';
+}
+
+/* How many lines of @data open a group. */
+static guint count_groups(const char *data, gsize length)
+{
+    guint groups = 0;
+
+    for (gsize start = 0; start < length;) {
+        const char *newline = memchr(data + start, '\n', length - start);
+
+        groups += opens_group(data, length, start);
+        if (newline == NULL)
+            break;
+        start = (gsize)(newline - data) + 1;
+    }
+    return groups;
+}
+
+/* The journal as written: the header group first (a peek reads only that one), no group twice
+ * (GKeyFile merges a repeated group, while a peek would read the first one only). */
+static gboolean check_layout(GKeyFile *kf, const char *data, gsize length, GError **error)
+{
+    g_autofree char *first = g_key_file_get_start_group(kf);
+    g_auto(GStrv) names = g_key_file_get_groups(kf, NULL);
+
+    if (g_strcmp0(first, GROUP_TXN) != 0) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR, "its first group is not [%s]",
+                    GROUP_TXN);
+        return FALSE;
+    }
+    if (count_groups(data, length) != g_strv_length(names)) {
+        g_set_error_literal(error, NMIFACE_ERROR, VIR_ERR_INTERNAL_ERROR,
+                            "a group appears more than once");
         return FALSE;
     }
     return TRUE;
@@ -439,22 +490,13 @@ NmiTxnJournal *nmi_txn_journal_from_data(const char *data, gsize length, GError 
     g_auto(GStrv) uuids = NULL;
 
     if (!g_key_file_load_from_data(kf, data, length, G_KEY_FILE_NONE, &local) ||
-        !read_header(kf, &journal->header, &local) ||
+        !check_layout(kf, data, length, &local) || !read_header(kf, &journal->header, &local) ||
         !read_restore_point(kf, journal, &uuids, &local) ||
         !read_profiles(kf, journal, uuids, &local)) {
         set_damaged(error, local);
         return NULL;
     }
     return g_steal_pointer(&journal);
-}
-
-/* Whether the line at @start of @data opens a group: "[" after blanks, as GKeyFile reads it
- * (it escapes newlines in values, so a raw line start is a line start). */
-static gboolean opens_group(const char *data, gsize length, gsize start)
-{
-    while (start < length && (data[start] == ' ' || data[start] == '\t'))
-        start++;
-    return start < length && data[start] == '[';
 }
 
 /* The length of the first group of @data: up to the line that opens the next group, or all of

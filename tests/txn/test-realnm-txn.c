@@ -829,6 +829,76 @@ static void test_kill_beginner(Fixture *f, gconstpointer data)
     assert_etc_has("keep", "10.9.0.8/24");
 }
 
+static gboolean finish_call(Fixture *f, gboolean do_commit, GError **error)
+{
+    return do_commit ? nm_txn_change_commit(f->conn, 0, error)
+                     : nm_txn_change_rollback(f->conn, 0, error);
+}
+
+/* The journal a Begin in process @pid publishes before it records the restore point, begun at
+ * @begin_time (realtime us). */
+static void plant_beginning(GPid pid, gint64 begin_time)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NmiTxnJournal) journal = nmi_txn_journal_new(&error);
+
+    g_assert_no_error(error);
+    journal->header.pid = pid;
+    journal->header.begin_time = begin_time;
+    g_assert_true(nmi_txn_journal_publish(journal, &error));
+    g_assert_no_error(error);
+}
+
+/* Another process's Begin still recording its restore point: Commit and Rollback refuse to
+ * finish it (they would pull its journal away and fail it) and leave everything as it is.
+ * Its journal is finished once the pid is a process started after it (reused), or gone. */
+static void test_begin_in_progress(Fixture *f, gconstpointer data)
+{
+    gboolean do_commit = GPOINTER_TO_INT(data);
+    const char *argv[] = {"sleep", "120", NULL};
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NmiTxnJournal) kept = NULL;
+    g_autofree char *expected = NULL;
+    g_autofree char *after = NULL;
+    GPid child;
+
+    g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &child,
+                                &error));
+    g_assert_no_error(error);
+    plant_beginning(child, g_get_real_time());
+    g_assert_false(finish_call(f, do_commit, &error));
+    g_assert_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID);
+    expected = g_strdup_printf("a transaction is still being begun by process %d", child);
+    g_assert_cmpstr(error->message, ==, expected);
+    g_clear_error(&error);
+    kept = nmi_txn_journal_load(&error);
+    g_assert_no_error(error);
+    g_assert_nonnull(kept);
+    g_assert_cmpint(kept->header.phase, ==, NMI_TXN_PHASE_BEGINNING);
+    after = txn_snapshot();
+    g_assert_cmpstr(after, ==, f->before);
+
+    /* The same pid in a journal an hour older than that process: not its Begin. */
+    g_assert_true(nmi_txn_journal_remove(kept->header.id, &error));
+    plant_beginning(child, g_get_real_time() - (gint64)3600 * G_USEC_PER_SEC);
+    g_assert_true(finish_call(f, do_commit, &error));
+    g_assert_no_error(error);
+    g_assert_true(journal_gone());
+
+    /* The Begin's process died: its journal is finished, nothing changed under it. */
+    kill(child, SIGKILL);
+    g_assert_cmpint(waitpid(child, NULL, 0), ==, child);
+    g_spawn_close_pid(child);
+    plant_beginning(child, g_get_real_time());
+    g_assert_true(finish_call(f, do_commit, &error));
+    g_assert_no_error(error);
+    g_assert_true(journal_gone());
+    g_clear_pointer(&after, g_free);
+    after = txn_snapshot();
+    g_assert_cmpstr(after, ==, f->before);
+}
+
 /* The bytes of every file under /etc's system-connections, with their names. */
 static char *etc_files(void)
 {
@@ -1266,6 +1336,7 @@ int main(int argc, char **argv)
     ADD("kill-beginner", test_kill_beginner);
     ADD("driver", test_driver);
     ADD("damaged", test_damaged);
+    ADD("begin-in-progress", test_begin_in_progress);
     ADD("secret-delete", test_secret_delete);
     ADD("secret-change", test_secret_change);
     ADD("secret-edit", test_secret_edit);

@@ -5,7 +5,11 @@
  */
 #define _GNU_SOURCE /* dladdr */
 #include <dlfcn.h>
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "txn-nm.h"
 
@@ -126,16 +130,67 @@ gboolean nm_txn_change_begin(NmifaceDriverConn *conn, guint timeout_seconds, gui
     return ok;
 }
 
+/* When process @pid started, in realtime microseconds, from /proc/PID/stat (field 22: clock
+ * ticks after boot); -1 when it cannot be read. */
+static gint64 process_start_time(gint64 pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%" G_GINT64_FORMAT "/stat", pid);
+    g_autofree char *stat = NULL;
+    g_auto(GStrv) fields = NULL;
+    struct timespec boot;
+    const char *after_comm;
+    gint64 ticks;
+
+    if (!g_file_get_contents(path, &stat, NULL, NULL) ||
+        (after_comm = strrchr(stat, ')')) == NULL || clock_gettime(CLOCK_BOOTTIME, &boot) != 0)
+        return -1;
+    /* After the command's ")": state is field 3, starttime field 22. */
+    fields = g_strsplit(after_comm + 1, " ", 0);
+    if (g_strv_length(fields) < 21 || (ticks = g_ascii_strtoll(fields[20], NULL, 10)) <= 0)
+        return -1;
+    return g_get_real_time() - ((gint64)boot.tv_sec * G_USEC_PER_SEC + boot.tv_nsec / 1000) +
+           ticks * G_USEC_PER_SEC / sysconf(_SC_CLK_TCK);
+}
+
+/* Whether the Begin that wrote @h (still recording its restore point) is at it: in this process
+ * (another thread: the daemon serves many clients), or in a live process that started before
+ * the journal did. A journal of another boot was removed when it was loaded. */
+static gboolean begin_running(const NmiTxnHeader *h)
+{
+    gint64 started;
+
+    if (h->pid == (gint64)getpid())
+        return TRUE;
+    if (h->pid <= 0 || h->pid > G_MAXINT || (kill((pid_t)h->pid, 0) != 0 && errno != EPERM))
+        return FALSE;
+    started = process_start_time(h->pid);
+    /* Unreadable: taken as running, the safe side. One second for the clocks' rounding. */
+    return started < 0 || started <= h->begin_time + G_USEC_PER_SEC;
+}
+
+/* The open transaction. A Begin still recording its restore point in another process is not
+ * finished under it: that would pull its journal away and fail it. One whose process died is
+ * finished as any other (nothing changed under it yet). */
 static NmiTxnJournal *require_open(GError **error)
 {
     g_autoptr(GError) local = NULL;
-    NmiTxnJournal *journal = nmi_txn_journal_load(&local);
+    g_autoptr(NmiTxnJournal) journal = nmi_txn_journal_load(&local);
 
-    if (journal == NULL && local == NULL)
+    if (journal == NULL && local == NULL) {
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID, "no pending transaction");
-    else if (journal == NULL)
+        return NULL;
+    }
+    if (journal == NULL) {
         g_propagate_error(error, g_steal_pointer(&local));
-    return journal;
+        return NULL;
+    }
+    if (journal->header.phase == NMI_TXN_PHASE_BEGINNING && begin_running(&journal->header)) {
+        g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_INVALID,
+                    "a transaction is still being begun by process %" G_GINT64_FORMAT,
+                    journal->header.pid);
+        return NULL;
+    }
+    return g_steal_pointer(&journal);
 }
 
 static gboolean commit(NmifaceDriverConn *conn, GError **error)

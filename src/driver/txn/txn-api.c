@@ -152,16 +152,16 @@ static gint64 process_start_time(gint64 pid)
            ticks * G_USEC_PER_SEC / sysconf(_SC_CLK_TCK);
 }
 
-/* Whether the Begin that wrote @h (still recording its restore point) is at it: in this process
- * (another thread: the daemon serves many clients), or in a live process that started before
- * the journal did. A journal of another boot was removed when it was loaded. */
+/* Whether the Begin that wrote @h (still recording its restore point) is at it: in a live
+ * process, this one included (another thread: the daemon serves many clients), that started
+ * before the journal did (not a later one that got the pid). A journal of another boot was
+ * removed when it was loaded. */
 static gboolean begin_running(const NmiTxnHeader *h)
 {
     gint64 started;
 
-    if (h->pid == (gint64)getpid())
-        return TRUE;
-    if (h->pid <= 0 || h->pid > G_MAXINT || (kill((pid_t)h->pid, 0) != 0 && errno != EPERM))
+    if (h->pid <= 0 || h->pid > G_MAXINT ||
+        (h->pid != (gint64)getpid() && kill((pid_t)h->pid, 0) != 0 && errno != EPERM))
         return FALSE;
     started = process_start_time(h->pid);
     /* Unreadable: taken as running, the safe side. One second for the clocks' rounding. */

@@ -126,26 +126,6 @@ static const char *activation_of(NmifaceDriverConn *conn, const char *profile_pa
     return NULL;
 }
 
-/* Returns once NM has run the authorization callbacks it had pending. NM authorizes an
- * activation it starts by itself (a port with its controller, a retry of a failed profile) in
- * an idle callback of its main loop, and only then puts it on the bus and on the device: a
- * port's comes after the controller's ActivateConnection reply, a retry NM decided on just
- * before Create's undo blocked it after the block's reply. A plain round trip does not wait
- * for those: after nmi_sync alone (Peer.Ping, and also its property read now) a port was
- * still activated a second time under load, restarting the DHCP exchange on its controller;
- * and Device.Disconnect answers "not active" at once while the device has no activation yet,
- * so an undo finished before a retry came up. GetPermissions is authorized the same way (at
- * once for root) and NM runs those callbacks in order, so its reply comes after the
- * activation's InterfacesAdded. */
-static gboolean settle_pending_activations(NmifaceDriverConn *conn, GError **error)
-{
-    g_autoptr(GVariant) reply = nmi_session_call(
-        conn, NMI_NM_PATH, NM_DBUS_INTERFACE, "GetPermissions", NULL, G_VARIANT_TYPE("(a{ss})"),
-        nmi_session_deadline(conn), "finish the activations it had authorized", error);
-
-    return reply != NULL;
-}
-
 /* Activates @profile_path; a port that NM already activates with its controller (the
  * controller's autoconnect-slaves) is left to that activation: a second one would detach and
  * re-attach the port, and a DHCP exchange started meanwhile on the controller is lost (NM's
@@ -159,7 +139,8 @@ static Activation *activate(NmifaceDriverConn *conn, const char *profile_path, g
     Activation *a;
 
     if (is_port) {
-        if (!settle_pending_activations(conn, error) || !nmi_sync(conn, error))
+        /* NM's own activation of the port shows only once NM has authorized it. */
+        if (!nmi_sync_authorized(conn, error))
             return NULL;
         running = activation_of(conn, profile_path);
         if (running != NULL) {
@@ -323,7 +304,8 @@ static gboolean take_down(NmifaceDriverConn *conn, CreateUndo *undo, GError **er
     g_autoptr(GPtrArray) acs = NULL;
     Down down;
 
-    if (!settle_pending_activations(conn, error) || !nmi_sync(conn, error))
+    /* A retry NM decided on just before the block shows only once NM has authorized it. */
+    if (!nmi_sync_authorized(conn, error))
         return FALSE;
     acs = activations_to_take_down(conn, undo);
     for (guint i = 0; i < undo->devices->len; i++)

@@ -221,23 +221,38 @@ static gboolean session_load(NmifaceDriverConn *conn, gint64 deadline, GError **
 /* The round trip is a property read, not Peer.Ping: GDBus answers Ping in NM's bus thread at
  * once, so its reply can come between two signals of one change that NM's main thread is still
  * sending (a device's State, then its StateReason and StateChanged: a failed activation then
- * lost its reason). A Get is answered by NM's main loop, after whatever it was sending. */
-static gboolean sync_once(NmifaceDriverConn *conn, gint64 deadline, GError **error)
+ * lost its reason). A Get is answered by NM's main loop, after whatever it was sending.
+ *
+ * With @authorized, the round trip is GetPermissions instead. NM authorizes an activation it
+ * starts by itself (a port with its controller, a retry of a failed profile) in an idle
+ * callback of its main loop, and only then puts it on the bus and on the device: a port's
+ * comes after the controller's ActivateConnection reply, a retry NM decided on just before a
+ * block of autoconnect after the block's reply. A property read did not wait for those (a
+ * port was still activated a second time under load). GetPermissions is authorized the same
+ * way (at once for root) and NM runs those callbacks in order, so its reply comes after the
+ * activation's InterfacesAdded. */
+static gboolean sync_once(NmifaceDriverConn *conn, gboolean authorized, gint64 deadline,
+                          GError **error)
 {
     g_autoptr(GVariant) reply = NULL;
 
     if (!conn->loaded)
         return session_load(conn, deadline, error);
-    reply = nmi_session_call(conn, NMI_NM_PATH, DBUS_IFACE_PROPERTIES, "Get",
-                             g_variant_new("(ss)", NM_DBUS_INTERFACE, "Version"),
-                             G_VARIANT_TYPE("(v)"), deadline, "answer a property read", error);
+    if (authorized)
+        reply = nmi_session_call(conn, NMI_NM_PATH, NM_DBUS_INTERFACE, "GetPermissions", NULL,
+                                 G_VARIANT_TYPE("(a{ss})"), deadline,
+                                 "finish the activations it had authorized", error);
+    else
+        reply = nmi_session_call(conn, NMI_NM_PATH, DBUS_IFACE_PROPERTIES, "Get",
+                                 g_variant_new("(ss)", NM_DBUS_INTERFACE, "Version"),
+                                 G_VARIANT_TYPE("(v)"), deadline, "answer a property read", error);
     if (reply == NULL)
         return FALSE;
     nmi_fetches_requeue(conn);
     return nmi_fetches_wait(conn, deadline, error);
 }
 
-gboolean nmi_sync(NmifaceDriverConn *conn, GError **error)
+static gboolean sync_past(NmifaceDriverConn *conn, gboolean authorized, GError **error)
 {
     gint64 deadline = nmi_session_deadline(conn);
     g_autoptr(GError) local = NULL;
@@ -247,7 +262,7 @@ gboolean nmi_sync(NmifaceDriverConn *conn, GError **error)
     while (g_main_context_iteration(conn->context, FALSE))
         ;
     generation = conn->generation;
-    if (sync_once(conn, deadline, &local))
+    if (sync_once(conn, authorized, deadline, &local))
         return TRUE;
     /* NM restarted under us and is back: rebuild the mirror once instead of failing. */
     if (conn->generation != generation && conn->nm_owner != NULL) {
@@ -256,6 +271,16 @@ gboolean nmi_sync(NmifaceDriverConn *conn, GError **error)
     }
     g_propagate_error(error, g_steal_pointer(&local));
     return FALSE;
+}
+
+gboolean nmi_sync(NmifaceDriverConn *conn, GError **error)
+{
+    return sync_past(conn, FALSE, error);
+}
+
+gboolean nmi_sync_authorized(NmifaceDriverConn *conn, GError **error)
+{
+    return sync_past(conn, TRUE, error);
 }
 
 /* ---- open and close --------------------------------------------------------------------- */

@@ -117,6 +117,9 @@ void nmi_session_close(NmifaceDriverConn *conn);
 void nmi_session_drop(NmifaceDriverConn *conn);
 /* Every change NM made before the call is in the mirror when this returns TRUE. */
 gboolean nmi_sync(NmifaceDriverConn *conn, GError **error);
+/* The same, and also every activation NM started by itself and was still authorizing (a port
+ * with its controller, a retry of a failed profile): those show on the bus only afterwards. */
+gboolean nmi_sync_authorized(NmifaceDriverConn *conn, GError **error);
 
 /* nm-session-call.c */
 gint64 nmi_session_deadline(NmifaceDriverConn *conn);

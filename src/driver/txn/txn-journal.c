@@ -901,22 +901,13 @@ static gboolean drop_if_stale_locked(const char *path, GError **error)
     return TRUE;
 }
 
-/* Under the journal lock: link() never replaces, so even a process that does not take the
- * lock (an nmiface before it) cannot be overwritten. */
-static gboolean link_journal_locked(const char *temp, const char *path, GError **error)
-{
-    if (!drop_if_stale_locked(path, error))
-        return FALSE;
-    if (link(temp, path) == 0)
-        return TRUE;
-    if (errno == EEXIST)
-        set_already_open(path, error);
-    else
-        set_errno_error(error, errno, "cannot publish the transaction journal %s", path);
-    return FALSE;
-}
+/* The step that puts the journal written to @temp in place at @path, under the journal lock. */
+typedef gboolean (*InstallFunc)(const char *temp, const char *path, const NmiTxnJournal *journal,
+                                GError **error);
 
-gboolean nmi_txn_journal_publish(const NmiTxnJournal *journal, GError **error)
+/* @journal written to a temporary file beside the published one, then put in place by @install
+ * under the journal lock. */
+static gboolean install_journal(const NmiTxnJournal *journal, InstallFunc install, GError **error)
 {
     g_autofree char *dir = nmi_txn_run_dir(error);
     g_autofree char *path = NULL;
@@ -932,13 +923,35 @@ gboolean nmi_txn_journal_publish(const NmiTxnJournal *journal, GError **error)
     if (temp == NULL)
         return FALSE;
     lock = lock_file(dir, NMI_TXN_JOURNAL_LOCK, error);
-    ok = lock >= 0 && link_journal_locked(temp, path, error);
+    ok = lock >= 0 && install(temp, path, journal, error);
     if (lock >= 0)
         close(lock);
+    /* Gone after a rename; a second name after a link. */
     unlink(temp);
     if (ok)
         sync_dir(dir);
     return ok;
+}
+
+/* Under the journal lock: link() never replaces, so even a process that does not take the
+ * lock (an nmiface before it) cannot be overwritten. */
+static gboolean link_journal_locked(const char *temp, const char *path,
+                                    const NmiTxnJournal *journal, GError **error)
+{
+    if (!drop_if_stale_locked(path, error))
+        return FALSE;
+    if (link(temp, path) == 0)
+        return TRUE;
+    if (errno == EEXIST)
+        set_already_open(path, error);
+    else
+        set_errno_error(error, errno, "cannot publish the transaction journal %s", path);
+    return FALSE;
+}
+
+gboolean nmi_txn_journal_publish(const NmiTxnJournal *journal, GError **error)
+{
+    return install_journal(journal, link_journal_locked, error);
 }
 
 /* Under the journal lock: the published journal is the one with @id. */
@@ -968,34 +981,22 @@ static gboolean check_ours_locked(const char *path, const char *id, GError **err
     return TRUE;
 }
 
+/* Under the journal lock: replaces the published journal only while it is @journal's. */
+static gboolean rename_if_ours_locked(const char *temp, const char *path,
+                                      const NmiTxnJournal *journal, GError **error)
+{
+    if (!check_ours_locked(path, journal->header.id, error))
+        return FALSE;
+    if (rename(temp, path) != 0) {
+        set_errno_error(error, errno, "cannot update the transaction journal %s", path);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean nmi_txn_journal_update(const NmiTxnJournal *journal, GError **error)
 {
-    g_autofree char *dir = nmi_txn_run_dir(error);
-    g_autofree char *path = NULL;
-    g_autofree char *temp = NULL;
-    int lock;
-    gboolean ok;
-
-    if (dir == NULL)
-        return FALSE;
-    path = g_build_filename(dir, NMI_TXN_JOURNAL_NAME, NULL);
-    temp = write_temp(dir, journal, error);
-    if (temp == NULL)
-        return FALSE;
-    lock = lock_file(dir, NMI_TXN_JOURNAL_LOCK, error);
-    ok = lock >= 0 && check_ours_locked(path, journal->header.id, error);
-    if (ok && rename(temp, path) != 0) {
-        set_errno_error(error, errno, "cannot update the transaction journal %s", path);
-        ok = FALSE;
-    }
-    if (lock >= 0)
-        close(lock);
-    if (!ok) {
-        unlink(temp);
-        return FALSE;
-    }
-    sync_dir(dir);
-    return TRUE;
+    return install_journal(journal, rename_if_ours_locked, error);
 }
 
 /* A reader found the journal with @header stale: removes it if it still is that journal (a

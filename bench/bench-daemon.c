@@ -11,35 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench-list.h"
 #include "bench-report.h"
-
-static double now_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
 static void die_virt(const char *what)
 {
     fprintf(stderr, "bench-daemon: %s failed: %s\n", what, virGetLastErrorMessage());
     exit(1);
-}
-
-static int list_all(virConnectPtr conn)
-{
-    virInterfacePtr *ifaces = NULL;
-    int n = virConnectListAllInterfaces(conn, &ifaces, 0);
-
-    if (n < 0)
-        die_virt("virConnectListAllInterfaces");
-    for (int j = 0; j < n; j++)
-        virInterfaceFree(ifaces[j]);
-    free(ifaces);
-    return n;
 }
 
 int main(int argc, char **argv)
@@ -58,22 +37,23 @@ int main(int argc, char **argv)
         die_virt("virConnectOpen");
     t = calloc((size_t)reps, sizeof(double));
 
-    list_all(conn); /* warm-up */
+    if (bench_list_all(conn, NULL) < 0) /* warm-up */
+        die_virt("virConnectListAllInterfaces");
     for (int i = 0; i < reps; i++) {
-        double t0 = now_us();
-        count = list_all(conn);
-        t[i] = now_us() - t0;
+        count = bench_list_all(conn, &t[i]);
+        if (count < 0)
+            die_virt("virConnectListAllInterfaces");
     }
     snprintf(extra, sizeof(extra), "interfaces=%d", count);
     bench_report("daemon ListAll", t, reps, extra);
 
     for (int i = 0; i < reps; i++) {
-        double t0 = now_us();
+        double t0 = bench_now_us();
         virInterfacePtr iface = virInterfaceLookupByName(conn, argv[3]);
 
         if (iface == NULL || virInterfaceIsActive(iface) < 0)
             die_virt("virInterfaceLookupByName+IsActive");
-        t[i] = now_us() - t0;
+        t[i] = bench_now_us() - t0;
         virInterfaceFree(iface);
     }
     bench_report("daemon Lookup+IsActive", t, reps, NULL);

@@ -19,15 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bench-report.h"
 #include "nmiface/libvirt-interface.h"
 
-static GDBusConnection *bus;
+#include "bench-list.h"
+#include "bench-report.h"
 
-static double now_us(void)
-{
-    return (double)g_get_monotonic_time();
-}
+static GDBusConnection *bus;
 
 static void ping(const char *path)
 {
@@ -75,41 +72,27 @@ static int bench_list(virConnectPtr conn, int reps, const char *name)
     char extra[64];
 
     for (int i = 0; i < reps; i++) {
-        double t0 = now_us();
+        double t0 = bench_now_us();
         ping("/bench/ping");
-        t[i] = now_us() - t0;
+        t[i] = bench_now_us() - t0;
     }
     bench_report("Peer.Ping (1 RTT)", t, reps, NULL);
     for (int i = 0; i < reps; i++) {
-        double t0 = now_us();
+        double t0 = bench_now_us();
         get_version();
-        t[i] = now_us() - t0;
+        t[i] = bench_now_us() - t0;
     }
     bench_report("Properties.Get (1 RTT)", t, reps, NULL);
 
     /* Warm-up: the first call after open also fetches nothing new, but page in the code. */
-    {
-        virInterfacePtr *ifaces = NULL;
-        int n = virConnectListAllInterfaces(conn, &ifaces, 0);
-        if (n < 0)
-            die_virt("virConnectListAllInterfaces");
-        for (int j = 0; j < n; j++)
-            virInterfaceFree(ifaces[j]);
-        free(ifaces);
-    }
+    if (bench_list_all(conn, NULL) < 0)
+        die_virt("virConnectListAllInterfaces");
 
     mark("listall", "start");
     for (int i = 0; i < reps; i++) {
-        virInterfacePtr *ifaces = NULL;
-        double t0 = now_us();
-        int n = virConnectListAllInterfaces(conn, &ifaces, 0);
-        t[i] = now_us() - t0;
-        if (n < 0)
+        count = bench_list_all(conn, &t[i]);
+        if (count < 0)
             die_virt("virConnectListAllInterfaces");
-        for (int j = 0; j < n; j++)
-            virInterfaceFree(ifaces[j]);
-        free(ifaces);
-        count = n;
     }
     mark("listall", "end");
     snprintf(extra, sizeof(extra), "interfaces=%d", count);
@@ -117,13 +100,13 @@ static int bench_list(virConnectPtr conn, int reps, const char *name)
 
     mark("lookup", "start");
     for (int i = 0; i < reps; i++) {
-        double t0 = now_us();
+        double t0 = bench_now_us();
         virInterfacePtr iface = virInterfaceLookupByName(conn, name);
         int active;
         if (iface == NULL)
             die_virt("virInterfaceLookupByName");
         active = virInterfaceIsActive(iface);
-        t[i] = now_us() - t0;
+        t[i] = bench_now_us() - t0;
         if (active < 0)
             die_virt("virInterfaceIsActive");
         virInterfaceFree(iface);
@@ -138,22 +121,22 @@ static void txn_round(virConnectPtr conn, const char *name, gboolean commit)
     double t0, t_begin, t_undef, t_end;
     virInterfacePtr iface;
 
-    t0 = now_us();
+    t0 = bench_now_us();
     if (virInterfaceChangeBegin(conn, 0) < 0)
         die_virt("virInterfaceChangeBegin");
-    t_begin = now_us() - t0;
+    t_begin = bench_now_us() - t0;
 
-    t0 = now_us();
+    t0 = bench_now_us();
     iface = virInterfaceLookupByName(conn, name);
     if (iface == NULL || virInterfaceUndefine(iface) < 0)
         die_virt("virInterfaceUndefine");
     virInterfaceFree(iface);
-    t_undef = now_us() - t0;
+    t_undef = bench_now_us() - t0;
 
-    t0 = now_us();
+    t0 = bench_now_us();
     if ((commit ? virInterfaceChangeCommit(conn, 0) : virInterfaceChangeRollback(conn, 0)) < 0)
         die_virt(commit ? "virInterfaceChangeCommit" : "virInterfaceChangeRollback");
-    t_end = now_us() - t0;
+    t_end = bench_now_us() - t0;
 
     printf("api  Begin %9.1f ms  Lookup+Undefine %8.1f ms  %-8s %9.1f ms\n", t_begin / 1000,
            t_undef / 1000, commit ? "Commit" : "Rollback", t_end / 1000);
@@ -185,10 +168,10 @@ static int bench_write(virConnectPtr conn, int reps)
     mark("define", "start");
     for (int i = 0; i < reps; i++) {
         g_autofree char *xml = bridge_xml(i);
-        double t0 = now_us();
+        double t0 = bench_now_us();
 
         defined[i] = virInterfaceDefineXML(conn, xml, 0);
-        t_define[i] = now_us() - t0;
+        t_define[i] = bench_now_us() - t0;
         if (defined[i] == NULL)
             die_virt("virInterfaceDefineXML");
     }
@@ -197,10 +180,10 @@ static int bench_write(virConnectPtr conn, int reps)
 
     mark("xmldesc", "start");
     for (int i = 0; i < reps; i++) {
-        double t0 = now_us();
+        double t0 = bench_now_us();
         g_autofree char *xml = virInterfaceGetXMLDesc(defined[i], VIR_INTERFACE_XML_INACTIVE);
 
-        t_xml[i] = now_us() - t0;
+        t_xml[i] = bench_now_us() - t0;
         if (xml == NULL)
             die_virt("virInterfaceGetXMLDesc");
     }
@@ -209,10 +192,10 @@ static int bench_write(virConnectPtr conn, int reps)
 
     mark("undefine", "start");
     for (int i = 0; i < reps; i++) {
-        double t0 = now_us();
+        double t0 = bench_now_us();
         int r = virInterfaceUndefine(defined[i]);
 
-        t_undefine[i] = now_us() - t0;
+        t_undefine[i] = bench_now_us() - t0;
         if (r < 0)
             die_virt("virInterfaceUndefine");
         virInterfaceFree(defined[i]);
@@ -255,12 +238,12 @@ int main(int argc, char **argv)
 
         txn_round(conn, argv[2], FALSE);
         txn_round(conn, argv[2], TRUE);
-        t0 = now_us();
+        t0 = bench_now_us();
         iface = virInterfaceLookupByName(conn, argv[3]);
         if (iface == NULL || virInterfaceUndefine(iface) < 0)
             die_virt("virInterfaceUndefine");
         virInterfaceFree(iface);
-        printf("api  no transaction: Lookup+Undefine %.1f ms\n", (now_us() - t0) / 1000);
+        printf("api  no transaction: Lookup+Undefine %.1f ms\n", (bench_now_us() - t0) / 1000);
     } else {
         fprintf(stderr, "usage: bench-driver list REPS NAME | txn NAME NAME2 | write REPS\n");
         ret = 2;

@@ -6,6 +6,8 @@
 #include "nm-driver.h"
 #include "txn-nm.h"
 
+#include <errno.h>
+
 #define ENTER(conn) g_main_context_push_thread_default((conn)->context)
 #define LEAVE(conn) g_main_context_pop_thread_default((conn)->context)
 
@@ -152,7 +154,23 @@ static const NmifaceDriver nm_driver = {
     .define_dry_run = drv_define_dry_run,
 };
 
+/*
+ * GLib before 2.81.1 (Debian 12 has 2.74) makes its C locale on the first g_ascii_strto*() call
+ * of the process, and a thread that waits meanwhile for another to make it is left with errno
+ * set (GNOME/glib#3418). g_ascii_string_to_unsigned() and libnm's number parsing check errno,
+ * so the first calls on several threads at once refused good numbers ("invalid vlan tag '108'",
+ * errno EAGAIN from the wait). Made here, before the host can call the driver from any thread.
+ */
+static void make_glib_c_locale(void)
+{
+    int saved_errno = errno;
+
+    (void)g_ascii_strtoull("0", NULL, 10);
+    errno = saved_errno;
+}
+
 const NmifaceDriver *nmi_nm_driver(void)
 {
+    make_glib_c_locale();
     return &nm_driver;
 }

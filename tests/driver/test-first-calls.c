@@ -16,7 +16,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,7 +83,8 @@ static gboolean run_round(gboolean load_driver)
             (void)nmi_nm_driver();
         pthread_barrier_init(&start_together, NULL, THREADS);
         for (guint i = 0; i < THREADS; i++)
-            pthread_create(&threads[i], NULL, thread_main, NULL);
+            if (pthread_create(&threads[i], NULL, thread_main, NULL) != 0)
+                _exit(2); /* the others would wait at the barrier for ever */
         for (guint i = 0; i < THREADS; i++)
             pthread_join(threads[i], NULL);
         _exit(failures == 0 ? 0 : 1);

@@ -2,14 +2,12 @@
 /*
  * Keeping the mirror current. A call first makes one round trip to NM (a property read that NM's
  * main loop answers, nmi_sync in nm-session.c): NM's reply is ordered after every signal it sent
- * before, so once it arrives
- * every change made before the call started has been applied to the mirror, except what a
- * signal only announces: a profile's new settings (Updated) and the properties of objects the
- * mirror starts to follow (a device that became real, a new active connection's profile).
- * Those are fetched with
- * GetSettings and GetAll, at most max_pending at a time (the bus refuses more than
- * max_replies_per_connection pending replies, and a refused fetch is retried), and the call
- * waits until every announced fetch has arrived.
+ * before, so once it arrives every change made before the call started has been applied to the
+ * mirror, except what a signal only announces: a profile's new settings (Updated) and the
+ * properties of objects the mirror starts to follow (a device that became real, a new active
+ * connection's profile). Those are fetched with GetSettings and GetAll, at most max_pending at a
+ * time (the bus refuses more than max_replies_per_connection pending replies, and a refused
+ * fetch is retried), and the call waits until every announced fetch has arrived.
  *
  * Every message from NM comes in the order NM sent it, and a reply holds NM's state when it
  * was sent. So a PropertiesChanged for an interface whose GetAll is still pending is dropped

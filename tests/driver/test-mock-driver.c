@@ -429,6 +429,88 @@ static void test_bulk_refused(void)
         g_setenv("NMIFACE_NM_BULK", mode, TRUE);
 }
 
+/* GetSettings calls the mock answered since it had answered @before, on any connection. */
+static guint settings_fetches_since(guint before)
+{
+    return mt_call_count("GetSettings") - before;
+}
+
+/* A connection whose calls so far were listings keeps each profile's listing keys alone (the
+ * bulk reader drops its replies); the first call that reads settings fetches them all once,
+ * and from then on they are kept. A connection whose first call reads settings loads them
+ * with the mirror: no second fetch. */
+static void test_listing_keeps_keys(void)
+{
+    g_autofree char *mode = g_strdup(g_getenv("NMIFACE_NM_BULK"));
+    g_autoptr(NmifaceIfaceInfo) info = NULL;
+    g_autoptr(NmifaceIfaceInfo) redefined = NULL;
+    g_autoptr(GPtrArray) list = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *expect = NULL;
+    g_autofree char *got = NULL;
+    g_autofree char *stp_off = NULL;
+    g_auto(GStrv) parts = NULL;
+    NmifaceDriverConn *writer, *lister, *reader;
+    guint profiles, before;
+
+    g_setenv("NMIFACE_NM_BULK", "require", TRUE); /* the keys come from the bulk reader */
+    writer = td_open();
+    info = td_define(writer, bridge2_xml);
+    expect = td_inactive_xml(writer, "br0");
+
+    lister = td_open();
+    before = mt_call_count("GetSettings");
+    g_assert_true(td_driver()->list_all(lister, 0, &list, &error));
+    td_assert_no_error(error);
+    profiles = g_hash_table_size(lister->profiles);
+    g_assert_cmpuint(profiles, >=, 3);
+    g_assert_cmpuint(settings_fetches_since(before), ==, profiles);
+    g_assert_cmpuint(nmi_profiles_count_keys_only(lister), ==, profiles);
+    g_assert_true(td_listed(lister, "br0", VIR_CONNECT_LIST_INTERFACES_INACTIVE));
+    g_assert_cmpuint(nmi_profiles_count_keys_only(lister), ==, profiles);
+
+    /* GetXMLDesc reads br0's settings and its ports': every profile is fetched again, once. */
+    before = mt_call_count("GetSettings");
+    got = td_inactive_xml(lister, "br0");
+    g_assert_cmpstr(got, ==, expect);
+    g_assert_cmpuint(nmi_profiles_count_keys_only(lister), ==, 0);
+    g_assert_cmpuint(settings_fetches_since(before), ==, profiles);
+    g_clear_pointer(&got, g_free);
+    before = mt_call_count("GetSettings");
+    got = td_inactive_xml(lister, "br0");
+    g_assert_cmpstr(got, ==, expect);
+    g_assert_cmpuint(settings_fetches_since(before), ==, 0);
+
+    /* Settings kept from then on: a redefinition merges into them, listings keep them. */
+    parts = g_strsplit(bridge2_xml, "stp='on'", 2);
+    stp_off = g_strjoinv("stp='off'", parts);
+    redefined = td_define(lister, stp_off);
+    g_clear_pointer(&got, g_free);
+    got = td_inactive_xml(writer, "br0");
+    g_assert_nonnull(strstr(got, "stp='off'"));
+    g_clear_pointer(&list, g_ptr_array_unref);
+    g_assert_true(td_driver()->list_all(lister, 0, &list, &error));
+    td_assert_no_error(error);
+    g_assert_cmpuint(nmi_profiles_count_keys_only(lister), ==, 0);
+
+    /* First call reads settings: one fetch per profile, settings kept. */
+    reader = td_open();
+    before = mt_call_count("GetSettings");
+    g_clear_pointer(&got, g_free);
+    got = td_inactive_xml(reader, "br0");
+    g_assert_nonnull(strstr(got, "stp='off'"));
+    g_assert_cmpuint(settings_fetches_since(before), ==, g_hash_table_size(reader->profiles));
+    g_assert_cmpuint(nmi_profiles_count_keys_only(reader), ==, 0);
+
+    td_driver()->close(reader);
+    td_driver()->close(lister);
+    td_driver()->close(writer);
+    if (mode != NULL)
+        g_setenv("NMIFACE_NM_BULK", mode, TRUE);
+    else
+        g_unsetenv("NMIFACE_NM_BULK");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -447,5 +529,6 @@ int main(int argc, char **argv)
     g_test_add_func("/mock-driver/not-running-at-open", test_not_running_at_open);
     g_test_add_func("/mock-driver/threads", test_threads);
     g_test_add_func("/mock-driver/bulk-refused", test_bulk_refused);
+    g_test_add_func("/mock-driver/listing-keeps-keys", test_listing_keeps_keys);
     return g_test_run();
 }

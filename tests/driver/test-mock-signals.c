@@ -283,9 +283,16 @@ static void test_lists_shrink_before_removed(void)
     td_driver()->close(conn);
 }
 
-static gpointer open_in_thread(gpointer data)
+/* The mirror loads at the first call, a listing here. */
+static gpointer open_and_list_in_thread(gpointer data)
 {
-    return td_open();
+    NmifaceDriverConn *conn = data;
+    g_autoptr(GPtrArray) list = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true(td_driver()->list_all(conn, 0, &list, &error));
+    td_assert_no_error(error);
+    return conn;
 }
 
 static guint load_calls(void)
@@ -309,7 +316,7 @@ static gboolean load_started(guint before, guint timeout_ms)
 
 /* NM changes while the driver loads its mirror: every load call answers late, the changes
  * (and their signals) come in between. */
-static void test_changes_during_open(void)
+static void test_changes_during_load(void)
 {
     g_autoptr(NMConnection) profile = mt_ethernet_profile("pre", "eth0", "192.0.2.70/24");
     g_autoptr(NMConnection) updated = mt_with_address(profile, "192.0.2.71");
@@ -322,13 +329,15 @@ static void test_changes_during_open(void)
 
     for (guint i = 0; i < G_N_ELEMENTS(slow); i++)
         mt_set_delay(slow[i], 150);
-    opener = g_thread_new("open", open_in_thread, NULL);
+    conn = td_open();
+    g_assert_cmpuint(load_calls(), ==, before); /* opening found NM, it loaded nothing */
+    opener = g_thread_new("load", open_and_list_in_thread, conn);
     g_assert_true(load_started(before, SETTLE_MS));
     g_free(mt_add_device("eth9", "ethernet"));
     mt_remove_device("eth2");
     mt_update_profile(profile_path, updated, NM_SETTINGS_UPDATE2_FLAG_TO_DISK);
     ac = other_client_brings_up("eth1", "192.0.2.60/24");
-    conn = g_thread_join(opener);
+    g_thread_join(opener);
     for (guint i = 0; i < G_N_ELEMENTS(slow); i++)
         mt_set_delay(slow[i], 0);
 
@@ -482,7 +491,7 @@ int main(int argc, char **argv)
     g_test_add_func("/mock-signals/lists-before-objects", test_lists_before_objects);
     g_test_add_func("/mock-signals/objects-never-announced", test_objects_never_announced);
     g_test_add_func("/mock-signals/lists-shrink-before-removed", test_lists_shrink_before_removed);
-    g_test_add_func("/mock-signals/changes-during-open", test_changes_during_open);
+    g_test_add_func("/mock-signals/changes-during-load", test_changes_during_load);
     g_test_add_func("/mock-signals/profile-mac-changes", test_profile_mac_changes);
     g_test_add_func("/mock-signals/updated-during-getsettings", test_updated_during_getsettings);
     g_test_add_func("/mock-signals/removed-during-getsettings", test_removed_during_getsettings);

@@ -311,7 +311,7 @@ gboolean nmi_list_all(NmifaceDriverConn *conn, guint flags, GPtrArray **out, GEr
 
     if (!want_active && !want_inactive)
         want_active = want_inactive = TRUE;
-    if (!nmi_sync(conn, error))
+    if (!nmi_sync_listing(conn, error))
         return FALSE;
     snap = nmi_snapshot_new(conn, error);
     if (snap == NULL)

@@ -231,6 +231,22 @@ static gboolean session_load(NmifaceDriverConn *conn, gint64 deadline, GError **
  * port was still activated a second time under load). GetPermissions is authorized the same
  * way (at once for root) and NM runs those callbacks in order, so its reply comes after the
  * activation's InterfacesAdded. */
+/* Fetches what the round trip showed to be missing or stale; a mirror loaded for listings
+ * alone gets every profile's settings here, once, on the bulk reader as at load. */
+static gboolean fetch_changes(NmifaceDriverConn *conn, gint64 deadline, GError **error)
+{
+    gboolean bulk = conn->keep_settings && nmi_profiles_count_keys_only(conn) > 0;
+    gboolean ok;
+
+    if (bulk && !nmi_bulk_start(conn, error))
+        return FALSE;
+    nmi_fetches_requeue(conn);
+    ok = nmi_fetches_wait(conn, deadline, error);
+    if (bulk)
+        nmi_bulk_stop(conn);
+    return ok;
+}
+
 static gboolean sync_once(NmifaceDriverConn *conn, gboolean authorized, gint64 deadline,
                           GError **error)
 {
@@ -248,16 +264,19 @@ static gboolean sync_once(NmifaceDriverConn *conn, gboolean authorized, gint64 d
                                  G_VARIANT_TYPE("(v)"), deadline, "answer a property read", error);
     if (reply == NULL)
         return FALSE;
-    nmi_fetches_requeue(conn);
-    return nmi_fetches_wait(conn, deadline, error);
+    return fetch_changes(conn, deadline, error);
 }
 
-static gboolean sync_past(NmifaceDriverConn *conn, gboolean authorized, GError **error)
+/* @settings: the call reads profiles' settings, not only the listing's keys. */
+static gboolean sync_past(NmifaceDriverConn *conn, gboolean authorized, gboolean settings,
+                          GError **error)
 {
     gint64 deadline = nmi_session_deadline(conn);
     g_autoptr(GError) local = NULL;
     guint generation;
 
+    if (settings)
+        conn->keep_settings = TRUE;
     /* Whatever arrived since the last call (NM leaving, say) is applied first. */
     while (g_main_context_iteration(conn->context, FALSE))
         ;
@@ -275,12 +294,17 @@ static gboolean sync_past(NmifaceDriverConn *conn, gboolean authorized, GError *
 
 gboolean nmi_sync(NmifaceDriverConn *conn, GError **error)
 {
-    return sync_past(conn, FALSE, error);
+    return sync_past(conn, FALSE, TRUE, error);
+}
+
+gboolean nmi_sync_listing(NmifaceDriverConn *conn, GError **error)
+{
+    return sync_past(conn, FALSE, FALSE, error);
 }
 
 gboolean nmi_sync_authorized(NmifaceDriverConn *conn, GError **error)
 {
-    return sync_past(conn, TRUE, error);
+    return sync_past(conn, TRUE, TRUE, error);
 }
 
 /* ---- open and close --------------------------------------------------------------------- */
@@ -409,6 +433,7 @@ static void profile_free(gpointer data)
     g_clear_object(&profile->connection);
     g_clear_pointer(&profile->settings, g_variant_unref);
     g_clear_pointer(&profile->reply, sd_bus_message_unref);
+    g_free(profile->keys);
     g_free(profile->mac);
     g_free(profile);
 }
@@ -447,9 +472,11 @@ NmifaceDriverConn *nmi_session_open(const char *uri, gboolean read_only, GError 
     g_main_context_push_thread_default(conn->context);
     deadline = nmi_session_deadline(conn);
     ok = connect_bus(conn, deadline, error);
+    /* The mirror loads at the first call, which tells whether it keeps profiles' settings or
+     * only what a listing reads (nmi_sync_listing). */
     if (ok) {
         subscribe_signals(conn);
-        ok = session_load(conn, deadline, error);
+        ok = nmi_session_find_owner(conn, deadline, error);
     }
     g_main_context_pop_thread_default(conn->context);
     if (!ok) {

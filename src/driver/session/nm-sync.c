@@ -15,6 +15,8 @@
  */
 #include "session-private.h"
 
+#include <string.h>
+
 #include "nm-bulk.h"
 #include "nm-settings-reply.h"
 
@@ -194,15 +196,34 @@ static void profile_clear(NmiProfile *profile)
     g_clear_object(&profile->connection);
     g_clear_pointer(&profile->settings, g_variant_unref);
     g_clear_pointer(&profile->reply, sd_bus_message_unref);
+    g_clear_pointer(&profile->keys, g_free);
     profile->type = profile->ifname = profile->uuid = profile->master = NULL;
     profile->port_type = NULL;
     profile->timestamp = 0;
     g_clear_pointer(&profile->mac, g_free);
 }
 
-gboolean nmi_profile_known(const NmiProfile *profile)
+gboolean nmi_profile_has_settings(const NmiProfile *profile)
 {
     return profile->settings != NULL || profile->reply != NULL;
+}
+
+gboolean nmi_profile_known(const NmiProfile *profile)
+{
+    return nmi_profile_has_settings(profile) || profile->keys != NULL;
+}
+
+guint nmi_profiles_count_keys_only(NmifaceDriverConn *conn)
+{
+    GHashTableIter iter;
+    NmiProfile *profile;
+    guint n = 0;
+
+    g_hash_table_iter_init(&iter, conn->profiles);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
+        if (profile->keys != NULL)
+            n++;
+    return n;
 }
 
 /* The keys a listing needs, read from the D-Bus settings in one pass without building an
@@ -294,6 +315,11 @@ static NMConnection *profile_parse(const NmiProfile *profile)
 
 NMConnection *nmi_profile_connection(NmiProfile *profile)
 {
+    /* An empty connection in its place would be written back over the profile: stop. */
+    if (profile->connection == NULL && profile->keys != NULL)
+        g_error("NetworkManager profile %s: its settings were read after a listing's sync, "
+                "which keeps only the listing's keys",
+                profile->path);
     if (profile->connection == NULL && nmi_profile_known(profile))
         profile->connection = profile_parse(profile);
     return profile->connection;
@@ -327,7 +353,7 @@ void nmi_profiles_parse_all(NmifaceDriverConn *conn)
 
     g_hash_table_iter_init(&iter, conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
-        if (profile->connection == NULL && nmi_profile_known(profile))
+        if (profile->connection == NULL && nmi_profile_has_settings(profile))
             g_ptr_array_add(todo, profile);
     if (todo->len < PARSE_PARALLEL_MIN || workers < 2)
         return; /* parsed one by one on first use */
@@ -362,7 +388,33 @@ static gboolean profile_set_settings(NmiProfile *profile, GVariant *settings, GE
     return TRUE;
 }
 
-static gboolean profile_set_reply(NmiProfile *profile, sd_bus_message *reply, GError **error)
+/* Copies the listing's strings into one block, which @profile's fields then point into. */
+static void profile_own_keys(NmiProfile *profile, const NmiProfileKeys *keys)
+{
+    const char *from[] = {keys->type, keys->ifname, keys->uuid, keys->master, keys->port_type};
+    const char **to[] = {&profile->type, &profile->ifname, &profile->uuid, &profile->master,
+                         &profile->port_type};
+    gsize size = 1, at = 0;
+
+    for (guint i = 0; i < G_N_ELEMENTS(from); i++)
+        size += from[i] != NULL ? strlen(from[i]) + 1 : 0;
+    profile->keys = g_malloc(size);
+    for (guint i = 0; i < G_N_ELEMENTS(from); i++) {
+        gsize len;
+
+        *to[i] = NULL;
+        if (from[i] == NULL)
+            continue;
+        len = strlen(from[i]) + 1;
+        memcpy(profile->keys + at, from[i], len);
+        *to[i] = profile->keys + at;
+        at += len;
+    }
+}
+
+/* @keep: the whole reply is kept for its settings; else only the listing's keys. */
+static gboolean profile_set_reply(NmiProfile *profile, sd_bus_message *reply, gboolean keep,
+                                  GError **error)
 {
     NmiProfileKeys keys;
 
@@ -374,12 +426,16 @@ static gboolean profile_set_reply(NmiProfile *profile, sd_bus_message *reply, GE
                             "it has no connection setting");
         return FALSE;
     }
-    profile->reply = sd_bus_message_ref(reply);
-    profile->type = keys.type;
-    profile->ifname = keys.ifname;
-    profile->uuid = keys.uuid;
-    profile->master = keys.master;
-    profile->port_type = keys.port_type;
+    if (keep) {
+        profile->reply = sd_bus_message_ref(reply);
+        profile->type = keys.type;
+        profile->ifname = keys.ifname;
+        profile->uuid = keys.uuid;
+        profile->master = keys.master;
+        profile->port_type = keys.port_type;
+    } else {
+        profile_own_keys(profile, &keys);
+    }
     profile->timestamp = keys.timestamp;
     profile->mac =
         mac_choose(keys.has_wired_mac ? keys.wired_mac : NULL, NMI_MAC_LEN,
@@ -448,7 +504,7 @@ static void reply_settings_done(NmifaceDriverConn *conn, NmiFetch *fetch, sd_bus
     if (profile == NULL)
         return; /* the profile went meanwhile */
     profile->in_flight = FALSE;
-    profile_set_reply(profile, reply, &parse_error);
+    profile_set_reply(profile, reply, conn->keep_settings, &parse_error);
     settings_arrived(conn, profile, parse_error);
 }
 
@@ -836,7 +892,8 @@ gboolean nmi_fetches_wait(NmifaceDriverConn *conn, gint64 deadline, GError **err
     }
     g_hash_table_iter_init(&iter, conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
-        if (!nmi_profile_known(profile) || profile->stale)
+        if (!nmi_profile_known(profile) || profile->stale ||
+            (conn->keep_settings && !nmi_profile_has_settings(profile)))
             missing++;
     if (missing > 0) {
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
@@ -897,7 +954,9 @@ void nmi_fetches_requeue(NmifaceDriverConn *conn)
     g_clear_error(&conn->fetch_error);
     g_hash_table_iter_init(&iter, conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
-        if ((!nmi_profile_known(profile) || profile->stale) && !profile->in_flight)
+        if ((!nmi_profile_known(profile) || profile->stale ||
+             (conn->keep_settings && !nmi_profile_has_settings(profile))) &&
+            !profile->in_flight)
             enqueue_settings(conn, profile);
     while (conn->props_retry->len > 0) {
         NmiFetch *fetch = g_ptr_array_steal_index(conn->props_retry, conn->props_retry->len - 1);

@@ -43,13 +43,16 @@ typedef struct {
 
 /* One profile as last fetched with GetSettings. Parsing into an NMConnection is costly (a
  * third of a cold listing of 1000 profiles), so it happens on first use; a listing reads the
- * few keys it needs from the D-Bus settings directly. */
+ * few keys it needs from the D-Bus settings directly. Until a call has needed settings
+ * (keep_settings), the bulk reader keeps only those keys: the whole replies were most of a cold
+ * listing's heap. */
 typedef struct {
     char *path;
     GVariant *settings;       /* a{sa{sv}} from GDBus; NULL until a fetch arrived, or with reply */
     sd_bus_message *reply;    /* or the GetSettings reply as the bulk reader got it */
+    char *keys;               /* or only the listing's keys, from the bulk reader: one block */
     NMConnection *connection; /* built from settings on first use: nmi_profile_connection() */
-    /* From the "connection" setting (strings point into settings or reply): */
+    /* From the "connection" setting (strings point into settings, reply or keys): */
     const char *type;
     const char *ifname;
     const char *uuid;
@@ -82,6 +85,9 @@ struct _NmifaceDriverConn {
     guint timeout_ms;
     guint max_pending;
     gboolean max_pending_fixed; /* set by NMIFACE_NM_MAX_PENDING: never adapted */
+    /* A call has needed profiles' settings, not only the listing's keys: from then on every
+     * profile's settings are kept (and those held as keys alone are fetched again once). */
+    gboolean keep_settings;
 
     /* NM's state as mirrored: updates are applied while mirroring, complete once loaded. */
     gboolean mirroring;
@@ -115,8 +121,12 @@ struct _NmifaceDriverConn {
 NmifaceDriverConn *nmi_session_open(const char *uri, gboolean read_only, GError **error);
 void nmi_session_close(NmifaceDriverConn *conn);
 void nmi_session_drop(NmifaceDriverConn *conn);
-/* Every change NM made before the call is in the mirror when this returns TRUE. */
+/* Every change NM made before the call is in the mirror when this returns TRUE, with every
+ * profile's settings (nmi_profile_connection). */
 gboolean nmi_sync(NmifaceDriverConn *conn, GError **error);
+/* The same for a listing: profiles may hold only the keys a listing reads (type, names, uuid,
+ * controller, timestamp, MAC), so a process that only lists keeps no settings. */
+gboolean nmi_sync_listing(NmifaceDriverConn *conn, GError **error);
 /* The same, and also every activation NM started by itself and was still authorizing (a port
  * with its controller, a retry of a failed profile): those show on the bus only afterwards. */
 gboolean nmi_sync_authorized(NmifaceDriverConn *conn, GError **error);
@@ -182,12 +192,18 @@ void nmi_fetch_free(gpointer fetch);
  * active. */
 gboolean nmi_profiles_require_props(NmifaceDriverConn *conn, const char *const *paths,
                                     GError **error);
-/* The profile's settings as an NMConnection (built on first use; never NULL once fetched). */
+/* The profile's settings as an NMConnection (built on first use; never NULL once fetched).
+ * Only after nmi_sync(), not nmi_sync_listing(): a profile may hold its listing's keys alone. */
 NMConnection *nmi_profile_connection(NmiProfile *profile);
 /* Every profile's NMConnection built now, on a few threads: for callers about to read them all. */
 void nmi_profiles_parse_all(NmifaceDriverConn *conn);
-/* Its settings have arrived (they may have changed since: see stale). */
+/* Its settings, or its listing's keys alone, have arrived (they may have changed since: see
+ * stale). */
 gboolean nmi_profile_known(const NmiProfile *profile);
+/* Its settings have arrived, not only its listing's keys. */
+gboolean nmi_profile_has_settings(const NmiProfile *profile);
+/* Profiles that hold their listing's keys alone. */
+guint nmi_profiles_count_keys_only(NmifaceDriverConn *conn);
 /* The mirror's first load asks for profiles on the bulk reader (nm-bulk.h) when it can. */
 gboolean nmi_bulk_start(NmifaceDriverConn *conn, GError **error);
 void nmi_bulk_stop(NmifaceDriverConn *conn);

@@ -70,6 +70,7 @@ gboolean nmi_edit_run_editor(const char *filename)
     const char *editor = g_getenv("VISUAL");
     g_autoptr(GError) error = NULL;
     g_autofree char *cmdline = NULL;
+    g_auto(GStrv) envp = NULL;
     g_autofree char *program = NULL;
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     int status = 0;
@@ -105,7 +106,8 @@ gboolean nmi_edit_run_editor(const char *filename)
     }
     g_ptr_array_add(argv, NULL);
 
-    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
+    envp = nmi_child_environ();
+    if (!g_spawn_sync(NULL, (char **)argv->pdata, envp, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
                       NULL, NULL, &status, &error)) {
         nmi_error("%s", error->message);
         return FALSE;

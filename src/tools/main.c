@@ -96,6 +96,8 @@ int main(int argc, char **argv)
 
     /* Locale for the width of non-ASCII names in tables only; messages stay English. */
     setlocale(LC_CTYPE, "");
+    /* Before anything can load the driver module (and libnm's GnuTLS with it). */
+    nmi_skip_gnutls_init();
 
     if ((first = parse_global_options(&shell, argc, argv, &exit_code)) < 0)
         return exit_code;

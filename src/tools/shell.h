@@ -119,6 +119,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virInterface, nmi_iface_unref)
 /* file-util.c */
 char *nmi_read_xml_file(const char *path);
 
+/* gnutls-init.c: skip GnuTLS's load-time initialisation (before the driver module loads), and
+ * the environment for child processes without that change. */
+void nmi_skip_gnutls_init(void);
+char **nmi_child_environ(void);
+
 /* The commands */
 extern const NmiCmdDef nmi_cmd_def_iface_begin;
 extern const NmiCmdDef nmi_cmd_def_iface_bridge;

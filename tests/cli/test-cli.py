@@ -81,7 +81,7 @@ class CliTestCase(unittest.TestCase):
         self.tmpdir = tempfile.TemporaryDirectory(prefix="nmiface-cli-")
         self.addCleanup(self.tmpdir.cleanup)
         self.env = dict(os.environ)
-        for var in ("VISUAL", "EDITOR", "NMIFACE_DEFAULT_URI"):
+        for var in ("VISUAL", "EDITOR", "NMIFACE_DEFAULT_URI", "GNUTLS_NO_IMPLICIT_INIT"):
             self.env.pop(var, None)
         self.env["NMIFACE_TEST_DRIVER_STATE"] = self.path("driver-state")
         self.env["TMPDIR"] = self.path("")
@@ -541,6 +541,17 @@ class TestEdit(CliTestCase):
         script = self.editor("script", "sed -i 's/1492/1400/' \"$1\"")
         self.ok("iface-edit", "eth2", env={"EDITOR": f"sh {script}"})
         self.assertIn("1400", self.inactive_xml("eth2"))
+
+    def test_editor_environment(self):
+        # The CLI skips GnuTLS's load-time init with GNUTLS_NO_IMPLICIT_INIT; the editor gets the
+        # environment as the user had it.
+        seen = self.path("editor-env")
+        editor = self.editor("env-editor",
+                             f"echo \"${{GNUTLS_NO_IMPLICIT_INIT-unset}}\" >> '{seen}'")
+        self.ok("iface-edit", "eth2", env={"EDITOR": editor})
+        self.ok("iface-edit", "eth2", env={"EDITOR": editor, "GNUTLS_NO_IMPLICIT_INIT": "0"})
+        with open(seen) as f:
+            self.assertEqual(f.read().split(), ["unset", "0"])
 
     def test_broken_xml_is_refused(self):
         editor = self.editor("breaker", "echo '<interface' > \"$1\"")

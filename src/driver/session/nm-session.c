@@ -218,19 +218,6 @@ static gboolean session_load(NmifaceDriverConn *conn, gint64 deadline, GError **
 
 /* ---- per-call synchronisation --------------------------------------------------------- */
 
-/* The round trip is a property read, not Peer.Ping: GDBus answers Ping in NM's bus thread at
- * once, so its reply can come between two signals of one change that NM's main thread is still
- * sending (a device's State, then its StateReason and StateChanged: a failed activation then
- * lost its reason). A Get is answered by NM's main loop, after whatever it was sending.
- *
- * With @authorized, the round trip is GetPermissions instead. NM authorizes an activation it
- * starts by itself (a port with its controller, a retry of a failed profile) in an idle
- * callback of its main loop, and only then puts it on the bus and on the device: a port's
- * comes after the controller's ActivateConnection reply, a retry NM decided on just before a
- * block of autoconnect after the block's reply. A property read did not wait for those (a
- * port was still activated a second time under load). GetPermissions is authorized the same
- * way (at once for root) and NM runs those callbacks in order, so its reply comes after the
- * activation's InterfacesAdded. */
 /* Fetches what the round trip showed to be missing or stale; a mirror loaded for listings
  * alone gets every profile's settings here, once, on the bulk reader as at load. */
 static gboolean fetch_changes(NmifaceDriverConn *conn, gint64 deadline, GError **error)
@@ -247,6 +234,19 @@ static gboolean fetch_changes(NmifaceDriverConn *conn, gint64 deadline, GError *
     return ok;
 }
 
+/* The round trip is a property read, not Peer.Ping: GDBus answers Ping in NM's bus thread at
+ * once, so its reply can come between two signals of one change that NM's main thread is still
+ * sending (a device's State, then its StateReason and StateChanged: a failed activation then
+ * lost its reason). A Get is answered by NM's main loop, after whatever it was sending.
+ *
+ * With @authorized, the round trip is GetPermissions instead. NM authorizes an activation it
+ * starts by itself (a port with its controller, a retry of a failed profile) in an idle
+ * callback of its main loop, and only then puts it on the bus and on the device: a port's
+ * comes after the controller's ActivateConnection reply, a retry NM decided on just before a
+ * block of autoconnect after the block's reply. A property read did not wait for those (a
+ * port was still activated a second time under load). GetPermissions is authorized the same
+ * way (at once for root) and NM runs those callbacks in order, so its reply comes after the
+ * activation's InterfacesAdded. */
 static gboolean sync_once(NmifaceDriverConn *conn, gboolean authorized, gint64 deadline,
                           GError **error)
 {

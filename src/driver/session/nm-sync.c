@@ -213,6 +213,14 @@ gboolean nmi_profile_known(const NmiProfile *profile)
     return nmi_profile_has_settings(profile) || profile->keys != NULL;
 }
 
+/* Its settings are to be fetched: not there yet, changed since, or held as a listing's keys
+ * alone where a call has needed settings. */
+static gboolean profile_wants_settings(const NmifaceDriverConn *conn, const NmiProfile *profile)
+{
+    return profile->stale ||
+           (!nmi_profile_has_settings(profile) && (conn->keep_settings || profile->keys == NULL));
+}
+
 guint nmi_profiles_count_keys_only(NmifaceDriverConn *conn)
 {
     GHashTableIter iter;
@@ -320,7 +328,7 @@ NMConnection *nmi_profile_connection(NmiProfile *profile)
         g_error("NetworkManager profile %s: its settings were read after a listing's sync, "
                 "which keeps only the listing's keys",
                 profile->path);
-    if (profile->connection == NULL && nmi_profile_known(profile))
+    if (profile->connection == NULL && nmi_profile_has_settings(profile))
         profile->connection = profile_parse(profile);
     return profile->connection;
 }
@@ -892,8 +900,7 @@ gboolean nmi_fetches_wait(NmifaceDriverConn *conn, gint64 deadline, GError **err
     }
     g_hash_table_iter_init(&iter, conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
-        if (!nmi_profile_known(profile) || profile->stale ||
-            (conn->keep_settings && !nmi_profile_has_settings(profile)))
+        if (profile_wants_settings(conn, profile))
             missing++;
     if (missing > 0) {
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_OPERATION_FAILED,
@@ -954,9 +961,7 @@ void nmi_fetches_requeue(NmifaceDriverConn *conn)
     g_clear_error(&conn->fetch_error);
     g_hash_table_iter_init(&iter, conn->profiles);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&profile))
-        if ((!nmi_profile_known(profile) || profile->stale ||
-             (conn->keep_settings && !nmi_profile_has_settings(profile))) &&
-            !profile->in_flight)
+        if (profile_wants_settings(conn, profile) && !profile->in_flight)
             enqueue_settings(conn, profile);
     while (conn->props_retry->len > 0) {
         NmiFetch *fetch = g_ptr_array_steal_index(conn->props_retry, conn->props_retry->len - 1);

@@ -440,19 +440,21 @@ static gboolean opens_group(const char *data, gsize length, gsize start)
     return start < length && data[start] == '[';
 }
 
+/* Where the line after the one at @start begins, or @length after the last line. */
+static gsize next_line(const char *data, gsize length, gsize start)
+{
+    const char *newline = memchr(data + start, '\n', length - start);
+
+    return newline != NULL ? (gsize)(newline - data) + 1 : length;
+}
+
 /* How many lines of @data open a group. */
 static guint count_groups(const char *data, gsize length)
 {
     guint groups = 0;
 
-    for (gsize start = 0; start < length;) {
-        const char *newline = memchr(data + start, '\n', length - start);
-
+    for (gsize start = 0; start < length; start = next_line(data, length, start))
         groups += opens_group(data, length, start);
-        if (newline == NULL)
-            break;
-        start = (gsize)(newline - data) + 1;
-    }
     return groups;
 }
 
@@ -506,19 +508,14 @@ static gboolean first_group_length(const char *data, gsize length, gboolean comp
 {
     gboolean in_group = FALSE;
 
-    for (gsize start = 0; start < length;) {
-        const char *newline = memchr(data + start, '\n', length - start);
-
-        if (opens_group(data, length, start)) {
-            if (in_group) {
-                *out = start;
-                return TRUE;
-            }
-            in_group = TRUE;
+    for (gsize start = 0; start < length; start = next_line(data, length, start)) {
+        if (!opens_group(data, length, start))
+            continue;
+        if (in_group) {
+            *out = start;
+            return TRUE;
         }
-        if (newline == NULL)
-            break;
-        start = (gsize)(newline - data) + 1;
+        in_group = TRUE;
     }
     *out = length;
     return complete;

@@ -81,7 +81,8 @@ class CliTestCase(unittest.TestCase):
         self.tmpdir = tempfile.TemporaryDirectory(prefix="nmiface-cli-")
         self.addCleanup(self.tmpdir.cleanup)
         self.env = dict(os.environ)
-        for var in ("VISUAL", "EDITOR", "NMIFACE_DEFAULT_URI", "GNUTLS_NO_IMPLICIT_INIT"):
+        for var in ("VISUAL", "EDITOR", "NMIFACE_DEFAULT_URI", "GNUTLS_NO_IMPLICIT_INIT",
+                    "NMIFACE_TEST_DRIVER_LOG", "NMIFACE_TEST_DRIVER_SHOW_ENV"):
             self.env.pop(var, None)
         self.env["NMIFACE_TEST_DRIVER_STATE"] = self.path("driver-state")
         self.env["TMPDIR"] = self.path("")
@@ -541,6 +542,18 @@ class TestEdit(CliTestCase):
         script = self.editor("script", "sed -i 's/1492/1400/' \"$1\"")
         self.ok("iface-edit", "eth2", env={"EDITOR": f"sh {script}"})
         self.assertIn("1400", self.inactive_xml("eth2"))
+
+    def test_driver_loads_without_gnutls_init(self):
+        # GNUTLS_NO_IMPLICIT_INIT is set before the driver module (and libnm's GnuTLS with it)
+        # loads, unless the user set it: the test module logs the value it sees at open.
+        log = self.path("driver-log")
+        env = {"NMIFACE_TEST_DRIVER_LOG": log,
+               "NMIFACE_TEST_DRIVER_SHOW_ENV": "GNUTLS_NO_IMPLICIT_INIT"}
+        self.ok("iface-list", env=env)
+        self.ok("iface-list", env=dict(env, GNUTLS_NO_IMPLICIT_INIT="0"))
+        with open(log) as f:
+            self.assertEqual([line for line in f.read().splitlines() if line.startswith("env ")],
+                             ["env 1", "env 0"])
 
     def test_editor_environment(self):
         # The CLI skips GnuTLS's load-time init with GNUTLS_NO_IMPLICIT_INIT; the editor gets the

@@ -15,6 +15,9 @@
  *                              separate processes (CLI runs) see each other's changes
  *   NMIFACE_TEST_DRIVER_LOG    a file every vtable call appends "ENTRY [ARG]\n" to, so tests
  *                              can see which driver entries a public call reached
+ *   NMIFACE_TEST_DRIVER_SHOW_ENV  NAME: open also logs "env VALUE" (or "env unset"), NAME's
+ *                              value as the loaded module sees it (the CLI sets
+ *                              GNUTLS_NO_IMPLICIT_INIT before it loads a module)
  *
  * Interfaces named "inject-gio-error" and "inject-no-error" make define_xml fail with a
  * non-NMIFACE GError and with no GError at all.
@@ -350,9 +353,12 @@ static NmifaceDriverConn *test_open(const char *uri, gboolean read_only, GError 
     const char *sep = strstr(uri, "://");
     const char *path = sep != NULL ? sep + 3 : "";
     const char *state_file = g_getenv("NMIFACE_TEST_DRIVER_STATE");
+    const char *show_env = g_getenv("NMIFACE_TEST_DRIVER_SHOW_ENV");
     g_autoptr(NmifaceDriverConn) conn = NULL;
 
     log_call("open", uri);
+    if (show_env != NULL)
+        log_call("env", g_getenv(show_env) != NULL ? g_getenv(show_env) : "unset");
     if (g_strcmp0(path, "/fail-open") == 0) {
         g_set_error(error, NMIFACE_ERROR, VIR_ERR_AUTH_FAILED, "%s", "injected open failure");
         return NULL;
